@@ -1,0 +1,1 @@
+"""A fake Zoho Accounts + CRM speaking the real wire format."""

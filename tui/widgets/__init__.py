@@ -1,0 +1,1 @@
+"""One file per widget, each with its DEFAULT_CSS."""

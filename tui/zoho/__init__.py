@@ -1,0 +1,1 @@
+"""Zoho CRM API layer: models, client, auth, errors, data centers. Imports no Textual."""
