@@ -1,0 +1,515 @@
+"""The `crm-emails` command: argument parsing and the non-interactive commands.
+
+`crm-emails [MODULE RECORD_ID | URL]` opens the app; `auth`, `export` and
+`sandbox` run without a screen. Imports stay lazy so `--help` answers without
+loading Textual, httpx or keyring.
+
+Exit codes: 0 success, 1 an API or credentials error (its code and hint are
+printed), 2 a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from tui.zoho.client import ZohoClient
+    from tui.zoho.errors import ZohoError
+
+COMMANDS = ("auth", "export", "sandbox")
+DATA_CENTER_KEYS = ("us", "eu", "in", "au", "jp", "cn", "ca", "sa", "uk")  # tui.zoho.catalog.DATA_CENTERS, kept import-free
+
+
+class CliUsageError(Exception):
+    """A mistake in the command line, found after argparse was done with it."""
+
+
+# --- parsing -----------------------------------------------------------------
+
+
+def _connection_options(parser: argparse.ArgumentParser, *, defaults: bool) -> None:
+    """The options every command shares. Sub-parsers get them without defaults so they don't undo the top level."""
+    default = (lambda value: value) if defaults else (lambda value: argparse.SUPPRESS)
+    group = parser.add_argument_group("connection")
+    group.add_argument("--profile", default=default("default"), metavar="NAME", help="credentials profile (default: default)")
+    group.add_argument("--dc", choices=DATA_CENTER_KEYS, default=default(None), help="Zoho data center (default: us, or ZOHO_DC)")
+    group.add_argument("--api-domain", default=default(None), metavar="URL", help="override the API host (env ZOHO_API_DOMAIN)")
+    group.add_argument("--accounts-url", default=default(None), metavar="URL", help="override the Accounts host (env ZOHO_ACCOUNTS_URL)")
+    group.add_argument("--api-version", default=default("v8"), metavar="V", help="CRM API version (default: v8)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="crm-emails",
+        description="Read the emails of a Zoho CRM record in a terminal.",
+        epilog=(
+            "commands (run `crm-emails COMMAND --help`):\n"
+            "  auth login|status|logout   connect a Zoho org (credentials go to the OS keyring)\n"
+            "  export MODULE RECORD_ID    every email of a record as JSON Lines\n"
+            "  sandbox                    run the fake Zoho on loopback\n\n"
+            "examples:\n"
+            "  crm-emails --demo                       the app on built-in demo data\n"
+            "  crm-emails Leads 4150868000000250001    open one record\n"
+            "  crm-emails https://crm.zoho.com/crm/org123/tab/Leads/4150868000000250001"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    from tui import __version__
+
+    parser.add_argument("--version", action="version", version=f"crm-emails {__version__}")
+    parser.add_argument("--demo", action="store_true", help="run on the built-in sandbox: no account, no network")
+    parser.add_argument("target", nargs="*", metavar="MODULE RECORD_ID | URL", help="the record to open (default: the record picker)")
+    _connection_options(parser, defaults=True)
+    return parser
+
+
+def build_command_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="crm-emails", formatter_class=argparse.RawDescriptionHelpFormatter)
+    _connection_options(parser, defaults=True)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, **kwargs: Any) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, **kwargs)
+        _connection_options(sub, defaults=False)
+        return sub
+
+    auth = commands.add_parser("auth", help="connect a Zoho org: login, status, logout")
+    auth_commands = auth.add_subparsers(dest="auth_command", required=True, metavar="ACTION")
+    login = auth_commands.add_parser(
+        "login",
+        help="exchange a Self Client grant code and store the credentials in the keyring",
+        description=(
+            "Create a Self Client at https://api-console.zoho.com, generate a grant code with the scopes in the "
+            "README, then run this. Anything not given as an option is asked for (the secret without echo), "
+            "or read line by line from standard input when it is not a terminal."
+        ),
+    )
+    _connection_options(login, defaults=False)
+    login.add_argument("--client-id", metavar="ID")
+    login.add_argument("--client-secret", metavar="SECRET", help="prefer the prompt: options end up in shell history")
+    login.add_argument("--code", metavar="GRANT_CODE", help="the grant code (valid 3-10 minutes, single use)")
+    status = auth_commands.add_parser("status", help="where the credentials come from and whether a refresh works now")
+    _connection_options(status, defaults=False)
+    logout = auth_commands.add_parser("logout", help="forget the stored credentials")
+    _connection_options(logout, defaults=False)
+    logout.add_argument("--revoke", action="store_true", help="also revoke the refresh token at Zoho")
+
+    export = command(
+        "export",
+        help="write every email of a record as JSON Lines",
+        description="Every email of the record as JSON Lines, one object per line, in the API's order. Progress goes to stderr.",
+    )
+    export.add_argument("module", metavar="MODULE", help="module API name: Leads, Contacts, Deals, ... or a custom module")
+    export.add_argument("record_id", metavar="RECORD_ID")
+    export.add_argument("--type", dest="email_type", metavar="TYPE", help="sent_from_crm, scheduled_in_crm, drafts, user_emails, ...")
+    export.add_argument("--owner-id", metavar="ID", help="whose mailbox (only with --type user_emails)")
+    export.add_argument("--bodies", action="store_true", help="merge each email's detail (content, attachments): one more call per email")
+    export.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
+
+    sandbox = command(
+        "sandbox",
+        help="run the fake Zoho (Accounts + CRM) on loopback",
+        description="Serves the sandbox over HTTP on loopback and prints the shell lines that point crm-emails at it.",
+    )
+    sandbox.add_argument("--host", default="127.0.0.1", help="loopback address to listen on (default: 127.0.0.1)")
+    sandbox.add_argument("--port", type=int, default=8765, help="port (default: 8765; 0 picks a free one)")
+    sandbox.add_argument("--seed", type=int, default=None, help="data seed (default: the demo's)")
+    sandbox.add_argument("--latency", type=int, default=0, metavar="MS", help="delay every answer by MS milliseconds")
+    sandbox.add_argument("--faults", default="", metavar="SPEC", help="e.g. 429=0.1,500=0.05,drop=0.02,expire=100")
+    return parser
+
+
+def parse(argv: Sequence[str]) -> argparse.Namespace:
+    """Commands and the app share the top-level options; the first bare word decides which parser reads the rest."""
+    first_word = next((a for a in _skip_option_values(argv) if not a.startswith("-")), None)
+    if first_word in COMMANDS:
+        return build_command_parser().parse_args(argv)
+    args = build_parser().parse_args(argv)
+    args.command = None
+    return args
+
+
+def _skip_option_values(argv: Sequence[str]) -> list[str]:
+    """The words of argv that are not values of the top-level options taking one."""
+    takes_value = {"--profile", "--dc", "--api-domain", "--accounts-url", "--api-version"}
+    words, skip = [], False
+    for arg in argv:
+        if skip:
+            skip = False
+            continue
+        if arg in takes_value:
+            skip = True
+            continue
+        words.append(arg)
+    return words
+
+
+# --- entry point -------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = parse(argv)
+    except SystemExit as exit_:  # argparse: --help, --version (0) or a usage error (2)
+        return int(exit_.code or 0)
+    from tui.zoho.errors import CredentialsError, UsageError, ZohoError
+
+    try:
+        if args.command == "auth":
+            return run_auth(args)
+        if args.command == "export":
+            return run_export(args)
+        if args.command == "sandbox":
+            return run_sandbox(args)
+        return run_app(args)
+    except (CliUsageError, UsageError) as error:
+        message = error.message if isinstance(error, ZohoError) else str(error)
+        print(f"crm-emails: {message}", file=sys.stderr)
+        return 2
+    except (ZohoError, CredentialsError) as error:
+        print_error(error)
+        return 1
+    except KeyboardInterrupt:
+        print("crm-emails: interrupted", file=sys.stderr)
+        return 130
+
+
+def print_error(error: ZohoError, stream: TextIO | None = None) -> None:
+    """The CLI's rendering of an error: the same parts the app's error panel shows."""
+    from tui.render.safe import clean, one_line
+
+    stream = stream or sys.stderr
+    print(f"crm-emails: {one_line(error.summary)}", file=stream)
+    if error.details:
+        print(f"  details: {one_line(error.details_line())}", file=stream)
+    print(f"  what to do: {clean(error.hint)}", file=stream)
+
+
+def connection(args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        "profile": args.profile,
+        "dc": args.dc,
+        "api_domain": args.api_domain,
+        "accounts_url": args.accounts_url,
+    }
+
+
+# --- the app -------------------------------------------------------------------
+
+
+def parse_target(words: Sequence[str]) -> tuple[str, str] | None:
+    """`MODULE RECORD_ID` or a CRM web URL -> (module api name, record id)."""
+    if not words:
+        return None
+    if len(words) == 1:
+        from tui.zoho.links import parse_record_url
+
+        target = parse_record_url(words[0])
+        if target is None:
+            raise CliUsageError(
+                f"not a Zoho CRM record link: {words[0]!r} (expected https://crm.zoho.com/crm/ORG/tab/MODULE/ID, "
+                "or MODULE RECORD_ID)"
+            )
+        return target
+    if len(words) == 2:
+        return normalise_module(words[0]), words[1]
+    raise CliUsageError("give MODULE RECORD_ID, or one CRM web URL")
+
+
+def normalise_module(name: str) -> str:
+    """`leads`, `sales_orders` -> the standard API names; anything else (a custom module) as given."""
+    from tui.zoho.catalog import STANDARD_MODULES
+
+    wanted = name.replace(" ", "_").lower()
+    for module in STANDARD_MODULES:
+        if wanted in (module.api_name.lower(), module.api_name.replace("_", "").lower()):
+            return module.api_name
+    return name
+
+
+def run_app(args: argparse.Namespace) -> int:
+    start = parse_target(args.target)
+    if args.demo:
+        from tui.session import demo_client
+
+        async def connect() -> ZohoClient:
+            client, _sandbox = demo_client()
+            return client
+
+    else:
+        from tui.session import open_client
+
+        async def connect() -> ZohoClient:
+            return await open_client(**connection(args), api_version=args.api_version)
+
+    from tui.app import run_app as run
+
+    return run(connect, start=start, demo=args.demo) or 0
+
+
+# --- auth ----------------------------------------------------------------------
+
+
+def run_auth(args: argparse.Namespace) -> int:
+    import asyncio
+
+    action = {"login": auth_login, "status": auth_status, "logout": auth_logout}[args.auth_command]
+    return asyncio.run(action(args))
+
+
+class Prompter:
+    """Asks for what the options did not give: on a terminal with prompts, otherwise line by line from stdin."""
+
+    def __init__(self, stdin: TextIO | None = None) -> None:
+        self.stdin = stdin or sys.stdin
+        self.interactive = self.stdin.isatty()
+
+    def ask(self, label: str, *, secret: bool = False, default: str | None = None) -> str:
+        if self.interactive:
+            import getpass
+
+            shown = f"{label} [{default}]: " if default else f"{label}: "
+            value = getpass.getpass(shown) if secret else input(shown)
+        else:
+            value = self.stdin.readline().rstrip("\r\n")
+        value = value.strip() or (default or "")
+        if not value:
+            raise CliUsageError(f"{label.lower()} is required")
+        return value
+
+
+async def auth_login(args: argparse.Namespace) -> int:
+    import asyncio
+
+    import httpx
+
+    from tui import credentials
+    from tui.zoho.auth import exchange_grant_code
+    from tui.zoho.catalog import DATA_CENTERS, DEFAULT_DC
+
+    prompt = Prompter()
+    dc = args.dc or os.environ.get("ZOHO_DC") or (
+        prompt.ask(f"Data center ({', '.join(DATA_CENTERS)})", default=DEFAULT_DC) if prompt.interactive else DEFAULT_DC
+    )
+    if dc not in DATA_CENTERS:
+        raise CliUsageError(f"unknown data center {dc!r}: one of {', '.join(DATA_CENTERS)}")
+    client_id = args.client_id or prompt.ask("Client ID")
+    client_secret = args.client_secret or prompt.ask("Client secret", secret=True)
+    code = args.code or prompt.ask("Grant code")
+    accounts_url = credentials.check_url(args.accounts_url or os.environ.get("ZOHO_ACCOUNTS_URL") or DATA_CENTERS[dc].accounts_url)
+    api_domain_override = args.api_domain or os.environ.get("ZOHO_API_DOMAIN")
+    if api_domain_override:
+        api_domain_override = credentials.check_url(api_domain_override)
+
+    async with httpx.AsyncClient(timeout=30) as http:
+        grant = await exchange_grant_code(http, accounts_url, client_id, client_secret, code)
+    if not grant.refresh_token:
+        raise CliUsageError("Zoho returned no refresh token: generate the grant code for a Self Client, with access type offline")
+    creds = credentials.Credentials(
+        client_id=client_id,
+        client_secret=client_secret,
+        refresh_token=grant.refresh_token,
+        dc=dc,
+        accounts_url=accounts_url,
+        api_domain=api_domain_override or grant.api_domain,
+        access_token=grant.access_token,
+        access_token_expires_at=grant.expires_at,
+        source="keyring",
+        profile=args.profile,
+    )
+    await asyncio.to_thread(credentials.store, creds)
+    print(f"Stored profile {args.profile!r} in the OS keyring (data center {dc}).")
+    await report_org(args)
+    return 0
+
+
+async def report_org(args: argparse.Namespace) -> None:
+    """Which org the credentials reach: the proof that they work."""
+    from tui.render.safe import one_line
+    from tui.session import open_client
+
+    async with await open_client(**connection(args), api_version=args.api_version) as client:
+        org = await client.org()
+        print(f"API domain: {one_line(client.api_domain)}")
+        if org is not None:
+            print(f"Org: {one_line(org.company_name or '(unnamed)')} ({one_line(org.domain_name or org.id or '?')})")
+
+
+async def auth_status(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from tui import credentials
+    from tui.render.safe import one_line
+
+    creds = await asyncio.to_thread(credentials.resolve, **connection(args))
+    where = {"env": "environment variables", "keyring": f"the OS keyring (profile {creds.profile!r})"}
+    print(f"Credentials: {where.get(creds.source, creds.source)}")
+    print(f"Data center: {creds.dc}")
+    print(f"Accounts: {one_line(creds.accounts_url)}")
+    print(f"Client ID: {mask(creds.client_id)}")
+    try:
+        await report_org(args)
+    except Exception as error:
+        from tui.zoho.errors import ZohoError
+
+        if not isinstance(error, ZohoError):
+            raise
+        print("Refresh: failed")
+        print_error(error, sys.stdout)
+        return 1
+    print("Refresh: works")
+    return 0
+
+
+def mask(value: str) -> str:
+    """Enough of an id to tell two apart; never used for secrets."""
+    return value if len(value) <= 12 else f"{value[:8]}…{value[-4:]}"
+
+
+async def auth_logout(args: argparse.Namespace) -> int:
+    import asyncio
+
+    import httpx
+
+    from tui import credentials
+    from tui.zoho.auth import revoke_refresh_token
+
+    if args.revoke:
+        creds = await asyncio.to_thread(credentials.resolve, **connection(args))
+        if creds.source != "keyring":
+            raise CliUsageError("the credentials come from the environment: revoke them in Zoho's API console, then unset them")
+        async with httpx.AsyncClient(timeout=30) as http:
+            await revoke_refresh_token(http, creds.accounts_url, creds.refresh_token)
+        print("Revoked the refresh token at Zoho.")
+    await asyncio.to_thread(credentials.forget, args.profile)
+    print(f"Forgot profile {args.profile!r}.")
+    return 0
+
+
+# --- export --------------------------------------------------------------------
+
+
+def run_export(args: argparse.Namespace) -> int:
+    import asyncio
+
+    if args.owner_id and args.email_type != "user_emails":
+        raise CliUsageError("--owner-id only goes with --type user_emails")
+    if args.output:
+        with open(args.output, "w", encoding="utf-8", newline="\n") as out:
+            return asyncio.run(export(args, out))
+    return asyncio.run(export(args, sys.stdout))
+
+
+async def export(args: argparse.Namespace, out: TextIO) -> int:
+    import json
+
+    from tui.session import open_client
+
+    progress = Progress(sys.stderr)
+    module = normalise_module(args.module)
+    async with await open_client(**connection(args), api_version=args.api_version) as client:
+        written = 0
+        async for page in client.iter_email_pages(module, args.record_id, type=args.email_type, owner_id=args.owner_id):
+            rows = list(page.raw_emails)
+            if args.bodies:
+                rows = await with_bodies(client, module, args.record_id, page)
+            for row in rows:
+                out.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")))
+                out.write("\n")
+            written += len(rows)
+            progress.update(written, client.calls)
+        out.flush()
+        progress.done(written, client.calls)
+    return 0
+
+
+async def with_bodies(client: ZohoClient, module: str, record_id: str, page: Any) -> list[dict[str, Any]]:
+    """Each email of the page merged with its detail, fetched a few at a time, in the page's order."""
+    import asyncio
+
+    async def merged(email: Any) -> dict[str, Any]:
+        user_id = email.owner.id if email.owner else None
+        detail = await client.get_email(module, record_id, email.message_id, user_id=user_id)
+        return {**email.raw, **(detail.raw if detail else {})}
+
+    # The client bounds requests in flight; gather keeps the page's order.
+    return list(await asyncio.gather(*(merged(email) for email in page.emails)))
+
+
+class Progress:
+    """'N emails, M API calls' on stderr: rewritten in place on a terminal, a line every 500 emails elsewhere."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.tty = stream.isatty()
+        self.last_line = 0
+
+    def update(self, emails: int, calls: int) -> None:
+        if self.tty:
+            self.stream.write(f"\r{emails} emails, {calls} API calls")
+            self.stream.flush()
+        elif emails - self.last_line >= 500:
+            self.last_line = emails
+            print(f"{emails} emails…", file=self.stream)
+
+    def done(self, emails: int, calls: int) -> None:
+        if self.tty:
+            self.stream.write("\r")
+        print(f"Exported {emails} emails ({calls} API calls).", file=self.stream)
+
+
+# --- sandbox -------------------------------------------------------------------
+
+
+def run_sandbox(args: argparse.Namespace) -> int:
+    from tui.sandbox import data
+    from tui.sandbox.app import Faults, Sandbox
+    from tui.sandbox.server import SandboxServer
+
+    faults = Faults.parse(args.faults) if args.faults else Faults()
+    faults.latency_ms = args.latency
+    sandbox = Sandbox(data.DEFAULT_SEED if args.seed is None else args.seed, faults=faults)
+    server = SandboxServer(sandbox, host=args.host, port=args.port)
+    server.start()
+    try:
+        print(sandbox_banner(server.url), flush=True)
+        server.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    return 0
+
+
+def sandbox_banner(url: str) -> str:
+    """Shell lines that point crm-emails at the sandbox, then records worth opening."""
+    import shlex
+
+    from tui.sandbox import data
+
+    lines = [
+        "# crm-emails sandbox: a fake Zoho Accounts + CRM. Point the app at it with:",
+        f"export ZOHO_CLIENT_ID={shlex.quote(data.CLIENT_ID)}",
+        f"export ZOHO_CLIENT_SECRET={shlex.quote(data.CLIENT_SECRET)}",
+        f"export ZOHO_REFRESH_TOKEN={shlex.quote(data.REFRESH_TOKEN)}",
+        f"export ZOHO_API_DOMAIN={shlex.quote(url)}",
+        f"export ZOHO_ACCOUNTS_URL={shlex.quote(url)}",
+        "# records worth opening:",
+    ]
+    for label, (module, record_id) in (
+        ("250 emails, every kind", data.LEAD_MAIN),
+        ("5,000 emails", data.LEAD_BULK),
+        ("no emails (HTTP 204)", data.LEAD_EMPTY),
+        ("hostile subjects", data.CONTACT_HOSTILE),
+        ("an account (contacts' email types)", data.ACCOUNT_MAIN),
+        ("CANNOT_PROCESS", data.LEAD_CANNOT_PROCESS),
+        ("NO_PERMISSION", data.LEAD_NO_PERMISSION),
+    ):
+        lines.append(f"#   crm-emails {module} {record_id}    # {label}")
+    lines.append("# Ctrl-C stops it.")
+    return "\n".join(lines)
