@@ -1,0 +1,206 @@
+"""The `crm-emails` command end to end, against `crm-emails sandbox` on loopback."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tui import cli
+from tui.sandbox import data
+
+PYTHON = sys.executable
+
+
+def crm_emails(*args: str, env: dict[str, str] | None = None, stdin: str | None = None, timeout: float = 120):
+    return subprocess.run(
+        [PYTHON, "-m", "tui", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        input=stdin,
+        timeout=timeout,
+    )
+
+
+@pytest.fixture(scope="module")
+def sandbox_env() -> Iterator[dict[str, str]]:
+    """A real `crm-emails sandbox` process on a free loopback port, and the environment its banner prints."""
+    server = subprocess.Popen(
+        [PYTHON, "-m", "tui", "sandbox", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        exports: dict[str, str] = {}
+        deadline = time.monotonic() + 30
+        while "ZOHO_ACCOUNTS_URL" not in exports:
+            assert time.monotonic() < deadline, "the sandbox printed no banner"
+            line = server.stdout.readline()
+            assert line, f"the sandbox exited: {server.stderr.read()}"
+            if match := re.match(r"export (ZOHO_\w+)=(\S+)", line):
+                exports[match[1]] = match[2].strip("'")
+        env = {k: v for k, v in os.environ.items() if not k.startswith("ZOHO_")}
+        env.update(exports)
+        env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+        yield env
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_help_answers_without_loading_textual():
+    probe = "import sys; from tui.cli import main; main(['--help']); print('textual' in sys.modules, 'httpx' in sys.modules)"
+    result = subprocess.run([PYTHON, "-c", probe], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0
+    assert "Read the emails of a Zoho CRM record" in result.stdout
+    assert result.stdout.strip().endswith("False False")
+
+
+def test_usage_errors_exit_2():
+    assert cli.main(["Leads", "1", "extra"]) == 2
+    assert cli.main(["not-a-url"]) == 2
+    assert cli.main(["export", "Leads"]) == 2
+    assert cli.main(["export", "Leads", "1", "--owner-id", "5"]) == 2
+
+
+def test_module_names_are_forgiving():
+    assert cli.parse_target(["leads", "1"]) == ("Leads", "1")
+    assert cli.parse_target(["salesorders", "1"]) == ("Sales_Orders", "1")
+    assert cli.parse_target(["Projects", "1"]) == ("Projects", "1")
+
+
+def test_sandbox_refuses_a_non_loopback_host():
+    result = crm_emails("sandbox", "--host", "0.0.0.0", "--port", "0", timeout=30)
+    assert result.returncode == 2
+    assert "loopback" in result.stderr
+
+
+def test_export_writes_every_email_once_in_order(sandbox_env, tmp_path):
+    module, record_id = data.LEAD_ELEVEN
+    out = tmp_path / "emails.jsonl"
+    result = crm_emails("export", module, record_id, "-o", str(out), env=sandbox_env)
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(rows) == 11
+    assert len({r["message_id"] for r in rows}) == 11
+    assert "content" not in rows[0]
+    times = [r["time"] for r in rows]
+    assert times == sorted(times, reverse=True), "the API's order (newest first) is kept"
+    assert "Exported 11 emails" in result.stderr
+
+
+def test_export_with_bodies_merges_the_detail(sandbox_env):
+    module, record_id = data.LEAD_TEN
+    result = crm_emails("export", module, record_id, "--bodies", env=sandbox_env)
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(rows) == 10
+    assert all("content" in r and "owner" in r for r in rows)
+
+
+def test_export_of_an_empty_record_writes_nothing(sandbox_env):
+    result = crm_emails("export", *data.LEAD_EMPTY, env=sandbox_env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+    assert "Exported 0 emails" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("record", "code"),
+    [(data.LEAD_NO_PERMISSION, "NO_PERMISSION"), (data.LEAD_CANNOT_PROCESS, "CANNOT_PROCESS"), (("Leads", "1"), "INVALID_DATA")],
+)
+def test_export_api_errors_exit_1_with_code_and_hint(sandbox_env, record, code):
+    result = crm_emails("export", *record, env=sandbox_env)
+    assert result.returncode == 1
+    assert code in result.stderr
+    assert "what to do:" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_export_type_rules_are_checked_before_any_call(sandbox_env):
+    result = crm_emails("export", *data.LEAD_TEN, "--type", "all_contacts_sent_crm_emails", env=sandbox_env)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+
+
+def test_export_of_5000_emails_is_complete_and_stays_under_60_mb(sandbox_env, tmp_path):
+    """Streams: every email exactly once, in order, with flat memory (max RSS of the export process)."""
+    out = tmp_path / "bulk.jsonl"
+    measure = (
+        "import resource, subprocess, sys; "
+        "r = subprocess.run(sys.argv[1:]); "
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); sys.exit(r.returncode)"
+    )
+    result = subprocess.run(
+        [PYTHON, "-c", measure, PYTHON, "-m", "tui", "export", *data.LEAD_BULK, "-o", str(out)],
+        capture_output=True,
+        text=True,
+        env=sandbox_env,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    max_rss_mb = int(result.stdout.strip().splitlines()[-1]) / 1024
+    ids = [json.loads(line)["message_id"] for line in out.open()]
+    assert len(ids) == 5000
+    assert len(set(ids)) == 5000
+    assert max_rss_mb < 60, f"export peaked at {max_rss_mb:.1f} MB"
+
+
+def test_auth_login_status_logout_against_the_sandbox(sandbox_env, tmp_path):
+    """login stores in a real file keyring backend; status refreshes; logout forgets."""
+    env = dict(sandbox_env)
+    for name in ("ZOHO_CLIENT_ID", "ZOHO_CLIENT_SECRET", "ZOHO_REFRESH_TOKEN"):
+        env.pop(name)
+    keyring_dir = tmp_path / "keyring"
+    keyring_dir.mkdir()
+    # A plain-file backend defined in this test folder: a real KeyringBackend, not a mock.
+    env["PYTHONPATH"] = str(Path(__file__).parent / "support")
+    env["PYTHON_KEYRING_BACKEND"] = "file_keyring.FileKeyring"
+    env["FILE_KEYRING_PATH"] = str(keyring_dir / "store.json")
+    login = crm_emails(
+        "auth", "login", "--dc", "eu", "--client-id", data.CLIENT_ID, env=env,
+        stdin=f"{data.CLIENT_SECRET}\n{data.GRANT_CODE}\n",
+    )
+    assert login.returncode == 0, login.stderr
+    assert "Org: Analytical Engines Demo" in login.stdout
+    assert data.CLIENT_SECRET not in login.stdout + login.stderr
+
+    status = crm_emails("auth", "status", env=env)
+    assert status.returncode == 0, status.stderr
+    assert "OS keyring" in status.stdout and "Refresh: works" in status.stdout
+    (entry,) = json.loads((keyring_dir / "store.json").read_text()).values()
+    secrets = json.loads(entry)
+    for name in ("client_secret", "refresh_token", "access_token"):
+        assert secrets[name], f"{name} lives in the keyring"
+        assert secrets[name] not in login.stdout + login.stderr + status.stdout + status.stderr
+
+    export = crm_emails("export", *data.LEAD_ONE, env=env)
+    assert export.returncode == 0, export.stderr
+    assert len(export.stdout.splitlines()) == 1
+
+    logout = crm_emails("auth", "logout", "--revoke", env=env)
+    assert logout.returncode == 0, logout.stderr
+    after = crm_emails("auth", "status", env=env)
+    assert after.returncode == 1
+    assert "crm-emails auth login" in after.stderr
+
+
+def test_auth_login_with_a_used_grant_code_says_what_to_do(sandbox_env, tmp_path):
+    env = dict(sandbox_env)
+    env["PYTHONPATH"] = str(Path(__file__).parent / "support")
+    env["PYTHON_KEYRING_BACKEND"] = "file_keyring.FileKeyring"
+    env["FILE_KEYRING_PATH"] = str(tmp_path / "store.json")
+    result = crm_emails(
+        "auth", "login", "--client-id", data.CLIENT_ID, "--code", "1000.not-a-real-code", env=env, stdin=f"{data.CLIENT_SECRET}\n"
+    )
+    assert result.returncode == 1
+    assert "invalid_code" in result.stderr and "grant code" in result.stderr
