@@ -1,0 +1,314 @@
+"""Where Zoho credentials come from (the environment, then the OS keyring), and nothing else.
+
+First found wins: `ZOHO_CLIENT_ID`, `ZOHO_CLIENT_SECRET` and `ZOHO_REFRESH_TOKEN` in
+the environment, then the keyring entry of the profile (service `crm-emails`,
+username = profile, password = a JSON blob). `--dc`, `--api-domain` and
+`--accounts-url` (or `ZOHO_DC`, `ZOHO_API_DOMAIN`, `ZOHO_ACCOUNTS_URL`) override
+what either source says.
+
+Every function here BLOCKS: callers on an event loop run them with
+`asyncio.to_thread`. Keyring calls run in a daemon thread bounded by a timeout,
+because a locked keyring (common over SSH) can block forever and a daemon
+thread never holds up the process's exit. The app writes secrets only through
+the keyring, never to a file of its own.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import os
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypeVar
+from urllib.parse import urlsplit
+
+import keyring
+import keyring.errors
+
+from tui.zoho.catalog import DATA_CENTERS, DEFAULT_DC
+from tui.zoho.errors import HINTS, CredentialsError, UsageError
+
+SERVICE = "crm-emails"
+DEFAULT_PROFILE = "default"
+DEFAULT_TIMEOUT = 5.0
+
+ENV_CLIENT_ID = "ZOHO_CLIENT_ID"
+ENV_CLIENT_SECRET = "ZOHO_CLIENT_SECRET"
+ENV_REFRESH_TOKEN = "ZOHO_REFRESH_TOKEN"
+ENV_DC = "ZOHO_DC"
+ENV_API_DOMAIN = "ZOHO_API_DOMAIN"
+ENV_ACCOUNTS_URL = "ZOHO_ACCOUNTS_URL"
+SECRET_ENV = (ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_REFRESH_TOKEN)
+
+WAYS_OUT = (
+    f"Ways out: set {ENV_CLIENT_ID}, {ENV_CLIENT_SECRET} and {ENV_REFRESH_TOKEN} in the environment; "
+    "or install a file keyring (keyrings.cryptfile or keyrings.alt) and select it with PYTHON_KEYRING_BACKEND; "
+    "or, over SSH, start a session keyring with `dbus-run-session` and unlock it with `gnome-keyring-daemon --unlock`."
+)
+
+Source = Literal["env", "keyring", "sandbox"]
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """A Self Client's credentials and where to use them. Secrets stay out of repr()."""
+
+    client_id: str
+    client_secret: str = field(repr=False)
+    refresh_token: str = field(repr=False)
+    dc: str = DEFAULT_DC
+    accounts_url: str = ""  # "" = the data center's
+    api_domain: str | None = None  # None = the one the token call returns
+    access_token: str | None = field(default=None, repr=False)
+    access_token_expires_at: float | None = None
+    source: Source = "env"
+    profile: str = DEFAULT_PROFILE
+    # True when api_domain came from --api-domain / ZOHO_API_DOMAIN: it then wins over the
+    # api_domain a token call returns (a keyring's api_domain is only the last one Zoho gave).
+    api_domain_pinned: bool = False
+
+    def __post_init__(self) -> None:
+        if self.dc not in DATA_CENTERS:
+            raise UsageError(f"Unknown data center {self.dc!r}: use one of {', '.join(DATA_CENTERS)}.")
+        if not self.accounts_url:
+            object.__setattr__(self, "accounts_url", DATA_CENTERS[self.dc].accounts_url)
+
+    @property
+    def default_api_domain(self) -> str:
+        """The API host to use before any token call has named one."""
+        return self.api_domain or DATA_CENTERS[self.dc].api_domain
+
+    def to_blob(self) -> str:
+        """The keyring entry: JSON, only ever handed to the keyring."""
+        return json.dumps(
+            {
+                "client_id": self.client_id,
+                "client_secret": self.client_secret,
+                "refresh_token": self.refresh_token,
+                "dc": self.dc,
+                "accounts_url": self.accounts_url,
+                "api_domain": self.api_domain,
+                "access_token": self.access_token,
+                "access_token_expires_at": self.access_token_expires_at,
+            }
+        )
+
+
+# --- URLs -----------------------------------------------------------------------
+
+
+def is_loopback(host: str | None) -> bool:
+    if not host:
+        return False
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_url(url: str) -> str:
+    """An Accounts or API origin, trailing slash removed: https, or plain http on a loopback host only."""
+    text = (url or "").strip()
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        raise UsageError(f"Not a valid URL: {text!r}.") from None
+    if parts.scheme not in ("http", "https") or not host:
+        raise UsageError(f"Not an http(s) URL: {text!r}.", hint="Give a URL like https://www.zohoapis.eu.")
+    if parts.username or parts.password or parts.query or parts.fragment:
+        raise UsageError("A Zoho URL takes no user, password, query or fragment.", hint="Give only scheme and host.")
+    if parts.scheme == "http" and not is_loopback(host):
+        raise UsageError(
+            f"Plain http is allowed only for a loopback host (127.0.0.1, ::1, localhost), not {host!r}.",
+            hint="Use https:// for any other host; certificates are always verified.",
+        )
+    return text.rstrip("/")
+
+
+# --- the keyring, bounded by a timeout ---------------------------------------------
+
+T = TypeVar("T")
+
+
+def _keyring_failure(reason: str) -> CredentialsError:
+    return CredentialsError("KEYRING", f"The keyring failed: {reason}. {WAYS_OUT}", hint=HINTS["KEYRING"])
+
+
+def _call_keyring(what: str, call: Callable[[], T], timeout: float) -> T:
+    """Run one keyring call in a daemon thread; a keyring that does not answer in time is a failure."""
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            box["value"] = call()
+        except BaseException as exc:  # noqa: BLE001 - handed back to the caller's thread
+            box["error"] = exc
+
+    worker = threading.Thread(target=run, name=f"crm-emails keyring: {what}", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise CredentialsError(
+            "KEYRING",
+            f"The keyring did not answer in {timeout:g} s ({what}); it may be locked. {WAYS_OUT}",
+            hint=HINTS["KEYRING"],
+        )
+    if "error" in box:
+        exc = box["error"]
+        if isinstance(exc, keyring.errors.NoKeyringError):
+            reason = "no keyring backend is available on this machine"
+        elif isinstance(exc, keyring.errors.KeyringLocked):
+            reason = "the keyring is locked"
+        elif isinstance(exc, keyring.errors.InitError):
+            reason = "the keyring backend could not start"
+        elif isinstance(exc, Exception):
+            reason = f"{what} raised {type(exc).__name__}"
+        else:  # KeyboardInterrupt, SystemExit: not ours to swallow
+            raise exc
+        raise _keyring_failure(reason) from None
+    return box["value"]
+
+
+def _read_blob(profile: str, timeout: float) -> dict[str, Any] | None:
+    text = _call_keyring("reading", lambda: keyring.get_password(SERVICE, profile), timeout)
+    if text is None:
+        return None
+    try:
+        blob = json.loads(text)
+    except (TypeError, ValueError):
+        blob = None
+    if not isinstance(blob, dict) or not all(
+        isinstance(blob.get(k), str) and blob[k] for k in ("client_id", "client_secret", "refresh_token")
+    ):
+        raise CredentialsError(
+            "KEYRING",
+            f"The keyring entry of profile {profile!r} (service {SERVICE}) is not valid credentials: "
+            "run `crm-emails auth login` again to replace it.",
+            hint=HINTS["KEYRING"],
+        )
+    return blob
+
+
+def store(creds: Credentials, timeout: float = DEFAULT_TIMEOUT) -> None:
+    """Save credentials (and any cached access token) in the keyring entry of creds.profile."""
+    blob = creds.to_blob()
+    _call_keyring("saving", lambda: keyring.set_password(SERVICE, creds.profile, blob), timeout)
+
+
+def forget(profile: str = DEFAULT_PROFILE, timeout: float = DEFAULT_TIMEOUT) -> bool:
+    """Delete the profile's keyring entry. False when there was none."""
+
+    def delete() -> bool:
+        try:
+            keyring.delete_password(SERVICE, profile)
+        except keyring.errors.PasswordDeleteError:
+            return False
+        return True
+
+    return _call_keyring("deleting", delete, timeout)
+
+
+def cache_access_token(
+    profile: str,
+    *,
+    refresh_token: str,
+    access_token: str,
+    expires_at: float,
+    api_domain: str | None,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> bool:
+    """Keep a fresh access token in the profile's keyring entry, so the next launch reuses it.
+
+    Zoho mints at most 10 access tokens per refresh token in 10 minutes. Only updates an
+    entry that still holds the refresh token the access token came from; False otherwise.
+    """
+    blob = _read_blob(profile, timeout)
+    if blob is None or blob.get("refresh_token") != refresh_token:
+        return False
+    blob.update(access_token=access_token, access_token_expires_at=expires_at)
+    if api_domain:
+        blob["api_domain"] = api_domain
+    text = json.dumps(blob)
+    _call_keyring("saving", lambda: keyring.set_password(SERVICE, profile, text), timeout)
+    return True
+
+
+# --- resolution ---------------------------------------------------------------------
+
+
+def _float(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def resolve(
+    profile: str = DEFAULT_PROFILE,
+    *,
+    dc: str | None = None,
+    api_domain: str | None = None,
+    accounts_url: str | None = None,
+    env: Mapping[str, str] | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> Credentials:
+    """The credentials to use, first found wins: environment, then keyring. BLOCKING.
+
+    Raises CredentialsError (code NO_CREDENTIALS or KEYRING) or UsageError (a bad
+    --dc or URL). Overrides: the arguments, then ZOHO_DC / ZOHO_API_DOMAIN / ZOHO_ACCOUNTS_URL.
+    """
+    env = os.environ if env is None else env
+    dc = dc or env.get(ENV_DC) or None
+    api_domain = api_domain or env.get(ENV_API_DOMAIN) or None
+    accounts_url = accounts_url or env.get(ENV_ACCOUNTS_URL) or None
+    if dc is not None and dc not in DATA_CENTERS:
+        raise UsageError(f"Unknown data center {dc!r}: use one of {', '.join(DATA_CENTERS)}.")
+    api_domain = check_url(api_domain) if api_domain else None
+    accounts_url = check_url(accounts_url) if accounts_url else None
+
+    client_id, client_secret, refresh_token = (env.get(name, "").strip() for name in SECRET_ENV)
+    if client_id and client_secret and refresh_token:
+        return Credentials(
+            client_id,
+            client_secret,
+            refresh_token,
+            dc=dc or DEFAULT_DC,
+            accounts_url=accounts_url or "",
+            api_domain=api_domain,
+            source="env",
+            profile=profile,
+            api_domain_pinned=api_domain is not None,
+        )
+
+    blob = _read_blob(profile, timeout)
+    if blob is None:
+        missing = [name for name in SECRET_ENV if not env.get(name, "").strip()]
+        partly = f" ({', '.join(missing)} missing)" if len(missing) < len(SECRET_ENV) else ""
+        raise CredentialsError(
+            "NO_CREDENTIALS",
+            f"No Zoho credentials for profile {profile!r}: none in the environment{partly} and no "
+            f"keyring entry (service {SERVICE}). Run `crm-emails auth login`, or set "
+            f"{ENV_CLIENT_ID}, {ENV_CLIENT_SECRET} and {ENV_REFRESH_TOKEN}.",
+        )
+    stored_dc = blob.get("dc") if blob.get("dc") in DATA_CENTERS else DEFAULT_DC
+    # Hosts and a cached token belong to the data center they came from.
+    same_dc = dc is None or dc == stored_dc
+    stored_api = blob.get("api_domain") if same_dc and isinstance(blob.get("api_domain"), str) else None
+    stored_accounts = blob.get("accounts_url") if same_dc and isinstance(blob.get("accounts_url"), str) else None
+    cached_token = blob.get("access_token") if same_dc and isinstance(blob.get("access_token"), str) else None
+    return Credentials(
+        blob["client_id"],
+        blob["client_secret"],
+        blob["refresh_token"],
+        dc=dc or stored_dc,
+        accounts_url=accounts_url or (check_url(stored_accounts) if stored_accounts else ""),
+        api_domain=api_domain or (check_url(stored_api) if stored_api else None),
+        access_token=cached_token or None,
+        access_token_expires_at=_float(blob.get("access_token_expires_at")) if cached_token else None,
+        source="keyring",
+        profile=profile,
+        api_domain_pinned=api_domain is not None,
+    )
