@@ -57,6 +57,15 @@ STANDARD_MODULES: tuple[StandardModule, ...] = (
     StandardModule("Purchase_Orders", "Purchase Orders", "Purchase Order", "Subject", "PurchaseOrders", "Status"),
 )
 STANDARD_BY_NAME: dict[str, StandardModule] = {m.api_name: m for m in STANDARD_MODULES}
+# Modules whose records have an Emails related list: the eight above and custom modules.
+# Never web-form, linking or activity modules (Tasks, Events, Calls, Notes...).
+EMAIL_GENERATED_TYPES = frozenset({"custom"})
+
+
+def module_has_emails(api_name: str, generated_type: str | None) -> bool:
+    return api_name in STANDARD_BY_NAME or generated_type in EMAIL_GENERATED_TYPES
+
+
 # Web-link tab -> module api name, for pasted CRM URLs.
 MODULE_BY_WEB_TAB: dict[str, str] = {m.web_tab: m.api_name for m in STANDARD_MODULES}
 

@@ -1,0 +1,532 @@
+"""The Zoho CRM client: emails of a record, attachments, modules, records, users, org.
+
+One `httpx.AsyncClient` (keep-alive, timeouts, certificates verified). Every
+call checks its arguments before anything is sent, keeps at most
+`max_in_flight` requests open, retries what is worth retrying (429, 5xx,
+connection and read failures) with exponential backoff and full jitter, and
+counts every request it sends: each one costs the user's daily API credits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import random
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, unquote
+
+import httpx
+
+from tui.credentials import check_url
+from tui.render.safe import safe_filename
+from tui.zoho import catalog
+from tui.zoho.auth import TokenSource, describe_transport_error, json_object
+from tui.zoho.errors import (
+    AuthError,
+    NetworkError,
+    RateLimitedError,
+    UsageError,
+    ZohoAPIError,
+    ZohoError,
+)
+from tui.zoho.models import EmailDetail, EmailPage, Module, Org, Record, User
+
+USER_AGENT = "crm-emails/0.1"
+MAX_BACKOFF_S = 30.0
+# A Retry-After longer than this is not waited out: the error goes to the person instead.
+MAX_RETRY_AFTER_S = 120.0
+MAX_PER_PAGE = 200
+USERS_PER_PAGE = 200
+
+
+@dataclass(frozen=True, slots=True)
+class RetryNotice:
+    """Told to `on_retry` before each backoff sleep (the app shows "offline — retrying in N s")."""
+
+    attempt: int  # the try that failed, from 1
+    delay_s: float
+    reason: str
+    error: ZohoError
+
+
+class Download:
+    """An attachment being streamed: its sanitised file name, its size if known, its bytes."""
+
+    def __init__(self, response: httpx.Response, filename: str, size: int | None) -> None:
+        self._response = response
+        self.filename = filename
+        self.size = size
+        self.content_type: str | None = response.headers.get("content-type")
+
+    async def aiter_bytes(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
+        try:
+            async for chunk in self._response.aiter_bytes(chunk_size):
+                yield chunk
+        except httpx.TransportError as exc:
+            raise NetworkError(f"The download was cut off: {describe_transport_error(exc)}") from None
+
+    def __repr__(self) -> str:
+        return f"Download(filename={self.filename!r}, size={self.size!r})"
+
+
+# --- helpers -------------------------------------------------------------------------
+
+_SEGMENT = re.compile(r"^[A-Za-z0-9_.\-=]+$")
+
+
+def _segment(value: Any, what: str) -> str:
+    """A path segment: ids, module names and message ids never carry '/', '?' or '..'."""
+    text = str(value).strip() if value is not None else ""
+    if not text or text in (".", "..") or not _SEGMENT.match(text):
+        raise UsageError(f"Not a valid {what}: {text!r}.")
+    return text
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        seconds = float(value.strip())
+    except ValueError:
+        return None  # an HTTP date: fall back to our own backoff
+    return seconds if seconds >= 0 else None
+
+
+def _default_code(status: int) -> str:
+    if status == 429:
+        return "TOO_MANY_REQUESTS"
+    if status >= 500:
+        return "INTERNAL_SERVER_ERROR"
+    if status == 401:
+        return "AUTHENTICATION_FAILURE"
+    if status == 404:
+        return "INVALID_URL_PATTERN"
+    return f"HTTP_{status}"
+
+
+def error_from_response(response: httpx.Response) -> ZohoError:
+    """Zoho's error body `{code, details, message, status}` as the matching exception."""
+    body = json_object(response) or {}
+    if "code" not in body:
+        # Record APIs wrap errors: {"data": [{code, details, message, status}]}.
+        for key in ("data", "users", "modules", "org"):
+            rows = body.get(key)
+            if isinstance(rows, list) and rows and isinstance(rows[0], dict) and "code" in rows[0]:
+                body = rows[0]
+                break
+    status = response.status_code
+    code = body.get("code") if isinstance(body.get("code"), str) and body.get("code") else _default_code(status)
+    message = body.get("message") if isinstance(body.get("message"), str) else ""
+    message = (message or response.reason_phrase or f"HTTP {status}")[:500]
+    details = body.get("details") if isinstance(body.get("details"), dict) else {}
+    if status == 429:
+        return RateLimitedError(code, message, status=status, details=details)
+    if status == 401:
+        return AuthError(code, message, status=status, details=details)
+    return ZohoAPIError(code, message, status=status, details=details)
+
+
+def _disposition_params(header: str) -> dict[str, str]:
+    """`attachment; filename="a.pdf"; filename*=UTF-8''a.pdf` -> {"filename": ..., "filename*": ...}."""
+    params: dict[str, str] = {}
+    for match in re.finditer(r';\s*([^\s=;]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;]*)', ";" + header.split(";", 1)[-1]):
+        name, value = match.group(1).lower(), match.group(2).strip()
+        if value.startswith('"') and value.endswith('"') and len(value) >= 2:
+            value = re.sub(r"\\(.)", r"\1", value[1:-1])
+        params.setdefault(name, value)
+    return params
+
+
+def filename_from_disposition(header: str | None) -> str | None:
+    """The raw (unsanitised) file name of a Content-Disposition header, filename* first."""
+    if not header:
+        return None
+    params = _disposition_params(header)
+    extended = params.get("filename*")
+    if extended and "'" in extended:
+        charset, _, rest = extended.partition("'")
+        _, _, encoded = rest.partition("'")
+        try:
+            return unquote(encoded, encoding=charset or "utf-8", errors="replace")
+        except LookupError:
+            return unquote(encoded, encoding="utf-8", errors="replace")
+    return params.get("filename") or None
+
+
+def _text(value: Any) -> str | None:
+    """A field value as text: strings and numbers as they are, a lookup by its name."""
+    if isinstance(value, str):
+        return value or None
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, Mapping):
+        return _text(value.get("name"))
+    return None
+
+
+def standard_modules() -> list[Module]:
+    """The eight standard modules, for when /settings/modules may not be read."""
+    return [
+        Module(m.api_name, m.label, singular_label=m.singular, module_name=m.api_name, generated_type="default")
+        for m in catalog.STANDARD_MODULES
+    ]
+
+
+# --- the client ------------------------------------------------------------------------
+
+
+class ZohoClient:
+    """Read-only Zoho CRM calls. Raises ZohoAPIError, RateLimitedError, AuthError, NetworkError, UsageError."""
+
+    def __init__(
+        self,
+        tokens: TokenSource,
+        *,
+        api_domain: str | None = None,
+        api_version: str = catalog.DEFAULT_API_VERSION,
+        transport: httpx.AsyncBaseTransport | None = None,
+        max_in_flight: int = catalog.DEFAULT_MAX_IN_FLIGHT,
+        max_retries: int = 4,
+        backoff: float = 0.5,
+        timeout: float = 20.0,
+        on_retry: Callable[[RetryNotice], Awaitable[None] | None] | None = None,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+        jitter: Callable[[], float] = random.random,
+        max_backoff: float = MAX_BACKOFF_S,
+    ) -> None:
+        if max_in_flight < 1 or max_retries < 0 or backoff < 0:
+            raise UsageError("max_in_flight must be at least 1; max_retries and backoff at least 0.")
+        self.tokens = tokens
+        self._api_domain = check_url(api_domain) if api_domain else None
+        self.api_version = _segment(api_version, "API version")
+        self.max_retries = max_retries
+        self.backoff = backoff
+        self.max_backoff = max_backoff
+        self.on_retry = on_retry
+        self._sleep = sleep
+        self._jitter = jitter
+        self._slots = asyncio.Semaphore(max_in_flight)
+        self._calls = 0
+        self._http = httpx.AsyncClient(
+            transport=transport,
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+            verify=True,
+            follow_redirects=False,
+            limits=httpx.Limits(max_connections=max_in_flight, max_keepalive_connections=max_in_flight),
+            headers={"Accept": "application/json", "User-Agent": USER_AGENT},
+        )
+
+    def __repr__(self) -> str:
+        return f"ZohoClient(api_domain={self.api_domain!r}, api_version={self.api_version!r}, calls={self._calls})"
+
+    @property
+    def calls(self) -> int:
+        """CRM requests sent so far, retries included: each one costs an API credit."""
+        return self._calls
+
+    @property
+    def api_domain(self) -> str | None:
+        return self._api_domain or self.tokens.api_domain
+
+    async def __aenter__(self) -> ZohoClient:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+        await self.tokens.aclose()
+
+    # --- sending, retrying ---------------------------------------------------------
+
+    def _delay(self, attempt: int, retry_after: float | None) -> float:
+        if retry_after is not None:
+            return retry_after
+        ceiling = min(self.max_backoff, self.backoff * (2 ** (attempt - 1)))
+        return self._jitter() * ceiling  # full jitter: uniform in [0, ceiling)
+
+    async def _send(self, path: str, params: Mapping[str, Any] | None = None, *, stream: bool = False) -> httpx.Response | None:
+        """GET a CRM path with retries. None for HTTP 204. A streamed response is returned
+        open with its in-flight slot still held: `_release` it."""
+        query = {k: str(v) for k, v in (params or {}).items() if v is not None}
+        attempt = 0
+        token_refreshed = False
+        while True:
+            token = await self.tokens.access_token()
+            domain = self.api_domain
+            if not domain:
+                raise UsageError("No API domain is known: pass --api-domain or --dc.")
+            request = self._http.build_request(
+                "GET",
+                f"{domain}/crm/{self.api_version}/{path}",
+                params=query,
+                headers={"Authorization": f"Zoho-oauthtoken {token}"},
+            )
+            attempt += 1
+            retry_after: float | None = None
+            await self._slots.acquire()
+            handed_over = False
+            try:
+                self._calls += 1
+                try:
+                    response = await self._http.send(request, stream=stream)
+                except httpx.TransportError as exc:
+                    reason = describe_transport_error(exc)
+                    error: ZohoError = NetworkError(f"Zoho could not be reached: {reason}")
+                else:
+                    if response.status_code < 300:
+                        if response.status_code == 204:
+                            await response.aclose()
+                            return None
+                        handed_over = stream
+                        return response
+                    await response.aread()
+                    await response.aclose()
+                    error = error_from_response(response)
+                    reason = f"{error.code} (HTTP {response.status_code})"
+                    retry_after = _retry_after(response)
+                    if response.status_code == 401 and error.code == "INVALID_TOKEN" and not token_refreshed:
+                        # Expired early, or revoked: refresh once and try once more.
+                        token_refreshed = True
+                        attempt -= 1
+                        await self.tokens.invalidate(token)
+                        continue
+                    if response.status_code != 429 and response.status_code < 500:
+                        raise error
+            finally:
+                if not handed_over:
+                    self._slots.release()
+            if attempt > self.max_retries:
+                raise error
+            if retry_after is not None and retry_after > MAX_RETRY_AFTER_S:
+                error.details.setdefault("retry_after", retry_after)
+                raise error
+            delay = self._delay(attempt, retry_after)
+            if self.on_retry is not None:
+                notice = self.on_retry(RetryNotice(attempt, delay, reason, error))
+                if inspect.isawaitable(notice):
+                    await notice
+            await self._sleep(delay)
+
+    async def _get_json(self, path: str, params: Mapping[str, Any] | None = None) -> dict[str, Any] | None:
+        response = await self._send(path, params)
+        if response is None:
+            return None
+        if not response.content.strip():
+            return None
+        body = json_object(response)
+        if body is None:
+            raise ZohoAPIError(
+                "INVALID_RESPONSE",
+                f"Zoho answered HTTP {response.status_code} with something that is not a JSON object.",
+                status=response.status_code,
+                hint="Check --api-domain and --api-version: they must point at Zoho CRM's API.",
+            )
+        return body
+
+    # --- emails ----------------------------------------------------------------------
+
+    def _emails_path(self, module: str, record_id: str) -> str:
+        return f"{_segment(module, 'module')}/{_segment(record_id, 'record id')}/Emails"
+
+    @staticmethod
+    def _check_type(module: str, type: str | None, owner_id: str | None) -> None:
+        email_type = catalog.EMAIL_TYPE_BY_VALUE.get(type)
+        if email_type is None:
+            known = ", ".join(t.value for t in catalog.EMAIL_TYPES if t.value)
+            raise UsageError(f"Unknown email type {type!r}: use one of {known}.")
+        if email_type.accounts_only and module != "Accounts":
+            raise UsageError(f"The email type {type!r} exists only for Accounts, not {module}.")
+        if owner_id is not None and type != catalog.USER_EMAILS:
+            raise UsageError(f"owner_id works only with type={catalog.USER_EMAILS}.")
+
+    async def list_emails(
+        self,
+        module: str,
+        record_id: str,
+        *,
+        type: str | None = None,
+        owner_id: str | None = None,
+        index: str | None = None,
+    ) -> EmailPage:
+        """One page (10 at most) of a record's emails; an empty page for HTTP 204."""
+        path = self._emails_path(module, record_id)
+        self._check_type(module, type, owner_id)
+        if owner_id is not None:
+            owner_id = _segment(owner_id, "owner id")
+        body = await self._get_json(path, {"type": type, "owner_id": owner_id, "index": index})
+        return EmailPage.parse(body) if body is not None else EmailPage()
+
+    async def iter_email_pages(
+        self, module: str, record_id: str, *, type: str | None = None, owner_id: str | None = None
+    ) -> AsyncIterator[EmailPage]:
+        """Every page in the API's order, following next_index until more_records is false."""
+        index: str | None = None
+        seen: set[str] = set()
+        while True:
+            page = await self.list_emails(module, record_id, type=type, owner_id=owner_id, index=index)
+            yield page
+            next_index = page.info.next_index
+            if not page.info.more_records or not next_index:
+                return
+            if next_index in seen:
+                raise ZohoAPIError(
+                    "INVALID_RESPONSE",
+                    "Zoho returned a next_index it had returned before: stopping instead of looping.",
+                )
+            seen.add(next_index)
+            index = next_index
+
+    async def get_email(
+        self, module: str, record_id: str, message_id: str, *, user_id: str | None = None
+    ) -> EmailDetail | None:
+        """One email with its body and attachments; None when Zoho has nothing (204)."""
+        path = f"{self._emails_path(module, record_id)}/{_segment(message_id, 'message id')}"
+        if user_id is not None:
+            user_id = _segment(user_id, "user id")
+        body = await self._get_json(path, {"user_id": user_id})
+        emails = body.get("Emails") if body else None
+        if not isinstance(emails, list) or not emails:
+            return None
+        return EmailDetail.parse(emails[0], message_id)
+
+    @asynccontextmanager
+    async def download_attachment(
+        self, module: str, record_id: str, *, message_id: str, user_id: str, attachment_id: str, name: str
+    ) -> AsyncIterator[Download]:
+        """Stream one attachment: `async with client.download_attachment(...) as d: async for b in d.aiter_bytes()`."""
+        path = f"{self._emails_path(module, record_id)}/actions/download_attachments"
+        params = {
+            "message_id": _segment(message_id, "message id"),
+            "user_id": _segment(user_id, "user id"),
+            "id": _segment(attachment_id, "attachment id"),
+            "name": name,
+        }
+        if not name:
+            raise UsageError("An attachment download needs the attachment's name.")
+        response = await self._send(path, params, stream=True)
+        if response is None:
+            raise ZohoAPIError("NO_CONTENT", "Zoho had no content for this attachment (HTTP 204).", status=204)
+        try:
+            filename = filename_from_disposition(response.headers.get("content-disposition")) or name
+            length = response.headers.get("content-length")
+            size = int(length) if length and length.strip().isdigit() else None
+            yield Download(response, safe_filename(filename), size)
+        finally:
+            try:
+                await response.aclose()
+            finally:
+                self._slots.release()
+
+    # --- modules and records -------------------------------------------------------------
+
+    async def modules(self) -> list[Module]:
+        """Modules whose records have emails: the eight standard ones and custom ones, api_supported.
+
+        Without the settings scope (or permission), the eight standard modules.
+        """
+        try:
+            body = await self._get_json("settings/modules")
+        except (AuthError, ZohoAPIError) as exc:
+            if exc.code in ("OAUTH_SCOPE_MISMATCH", "NO_PERMISSION"):
+                return standard_modules()
+            raise
+        rows = body.get("modules") if body else None
+        parsed = (Module.parse(row) for row in (rows if isinstance(rows, list) else []))
+        return [m for m in parsed if m is not None and m.api_supported and catalog.module_has_emails(m.api_name, m.generated_type)]
+
+    @staticmethod
+    def _fields(module: str, name_field: str | None) -> tuple[str, str | None]:
+        standard = catalog.STANDARD_BY_NAME.get(module)
+        field = name_field or (standard.name_field if standard else None)
+        if not field:
+            raise UsageError(f"{module} is not a standard module: pass its display field as name_field.")
+        return _segment(field, "field name"), standard.email_field if standard else None
+
+    @staticmethod
+    def _records(module: str, body: dict[str, Any] | None, name_field: str, detail_field: str | None) -> list[Record]:
+        rows = body.get("data") if body else None
+        records = []
+        for row in rows if isinstance(rows, list) else []:
+            if not isinstance(row, Mapping) or _text(row.get("id")) is None:
+                continue
+            records.append(
+                Record(
+                    module=module,
+                    id=_text(row.get("id")),  # type: ignore[arg-type]
+                    name=_text(row.get(name_field)),
+                    detail=_text(row.get(detail_field)) if detail_field else None,
+                )
+            )
+        return records
+
+    @staticmethod
+    def _per_page(per_page: int) -> int:
+        if not 1 <= per_page <= MAX_PER_PAGE:
+            raise UsageError(f"per_page must be between 1 and {MAX_PER_PAGE}.")
+        return per_page
+
+    async def search_records(
+        self, module: str, text: str, *, name_field: str | None = None, per_page: int = 20
+    ) -> list[Record]:
+        """Records matching a word (or an email address, when the text has an "@"); [] for no match."""
+        module = _segment(module, "module")
+        words = (text or "").strip()
+        if not words:
+            raise UsageError("Type something to search for.")
+        field, detail = self._fields(module, name_field)
+        params = {
+            "email" if "@" in words else "word": words,
+            "fields": ",".join(f for f in (field, detail) if f),
+            "per_page": self._per_page(per_page),
+        }
+        return self._records(module, await self._get_json(f"{module}/search", params), field, detail)
+
+    async def list_records(self, module: str, *, name_field: str | None = None, per_page: int = 20) -> list[Record]:
+        """The first records of a module (Zoho's default order)."""
+        module = _segment(module, "module")
+        field, detail = self._fields(module, name_field)
+        params = {"fields": ",".join(f for f in (field, detail) if f), "per_page": self._per_page(per_page)}
+        return self._records(module, await self._get_json(module, params), field, detail)
+
+    async def get_record(self, module: str, record_id: str, *, name_field: str | None = None) -> Record | None:
+        module = _segment(module, "module")
+        path = f"{module}/{_segment(record_id, 'record id')}"
+        field, detail = self._fields(module, name_field)
+        params = {"fields": ",".join(f for f in (field, detail) if f)}
+        records = self._records(module, await self._get_json(path, params), field, detail)
+        return records[0] if records else None
+
+    # --- org and users -----------------------------------------------------------------
+
+    async def org(self) -> Org | None:
+        body = await self._get_json("org")
+        return Org.parse(body) if body else None
+
+    async def _users(self, kind: str) -> list[User]:
+        users: list[User] = []
+        page = 1
+        while True:
+            body = await self._get_json("users", {"type": kind, "page": page, "per_page": USERS_PER_PAGE})
+            rows = body.get("users") if body else None
+            users.extend(u for u in (User.parse(r) for r in (rows if isinstance(rows, list) else [])) if u)
+            info = body.get("info") if body else None
+            if not isinstance(info, dict) or info.get("more_records") is not True or not rows:
+                return users
+            page += 1
+
+    async def users(self) -> list[User]:
+        """Every user of the org (for picking whose mailbox: owner_id)."""
+        return await self._users("AllUsers")
+
+    async def current_user(self) -> User | None:
+        users = await self._users("CurrentUser")
+        return users[0] if users else None
