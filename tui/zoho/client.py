@@ -210,6 +210,9 @@ class ZohoClient:
         self.backoff = backoff
         self.max_backoff = max_backoff
         self.on_retry = on_retry
+        # Called when Zoho answers without asking for a retry (any status but 429/5xx): the app
+        # clears its "offline — retrying" note then.
+        self.on_answer: Callable[[], None] | None = None
         self._sleep = sleep
         self._jitter = jitter
         self._slots = asyncio.Semaphore(max_in_flight)
@@ -282,6 +285,8 @@ class ZohoClient:
                     reason = describe_transport_error(exc)
                     error: ZohoError = NetworkError(f"Zoho could not be reached: {reason}")
                 else:
+                    if self.on_answer is not None and response.status_code != 429 and response.status_code < 500:
+                        self.on_answer()
                     if response.status_code < 300:
                         if response.status_code == 204:
                             await response.aclose()
