@@ -556,3 +556,16 @@ async def test_context_manager_closes_and_repr_has_no_token(make_client):
         assert "tok-secret-0" not in repr(client)
     with pytest.raises(RuntimeError):
         await client.list_emails(*LEAD)
+
+
+async def test_on_answer_tells_when_zoho_answers_again(make_client, sleeps):
+    answered: list[int] = []
+    zoho = ScriptedZoho(scripted_failures(httpx.ConnectError("down"), error(503, "INTERNAL_SERVER_ERROR")))
+    client = make_client(zoho)
+    client.on_answer = lambda: answered.append(client.calls)
+    await client.list_emails(*LEAD)
+    assert answered == [3]  # only the real answer, not the failures before it
+    zoho.crm = lambda r: error(403, "NO_PERMISSION")
+    with pytest.raises(ZohoAPIError):
+        await client.list_emails(*LEAD)
+    assert answered == [3, 4]  # a refusal is still an answer: Zoho is reachable

@@ -1,0 +1,135 @@
+"""Build a ready ZohoClient: from the person's credentials, or on the in-process sandbox.
+
+Both are async-friendly: credential resolution (which may touch a slow or locked
+keyring) runs in a worker thread, bounded by a timeout, never on the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
+import httpx
+
+from tui import credentials
+from tui.credentials import Credentials
+from tui.zoho.auth import TokenGrant, TokenSource
+from tui.zoho.client import RetryNotice, ZohoClient
+from tui.zoho.errors import CredentialsError, HINTS
+
+if TYPE_CHECKING:
+    from tui.sandbox.app import Faults, Sandbox
+
+log = logging.getLogger(__name__)
+
+OnRetry = Callable[[RetryNotice], Awaitable[None] | None]
+# The in-process sandbox answers any host; this one can never resolve, so nothing leaves the machine.
+SANDBOX_ORIGIN = "https://sandbox.crm-emails.invalid"
+
+
+def keyring_token_cache(creds: Credentials, timeout: float = credentials.DEFAULT_TIMEOUT):
+    """An on_new_token callback that keeps each new access token in the profile's keyring entry."""
+
+    async def keep(grant: TokenGrant) -> None:
+        try:
+            await asyncio.to_thread(
+                credentials.cache_access_token,
+                creds.profile,
+                refresh_token=creds.refresh_token,
+                access_token=grant.access_token,
+                expires_at=grant.expires_at,
+                api_domain=grant.api_domain,
+                timeout=timeout,
+            )
+        except CredentialsError as exc:
+            # The app still works; the next launch just mints one more token.
+            log.warning("Could not keep the access token in the keyring: %s", exc.message)
+
+    return keep
+
+
+async def resolve_credentials(
+    profile: str = credentials.DEFAULT_PROFILE,
+    *,
+    dc: str | None = None,
+    api_domain: str | None = None,
+    accounts_url: str | None = None,
+    timeout: float = credentials.DEFAULT_TIMEOUT,
+) -> Credentials:
+    """credentials.resolve in a worker thread; the keyring calls inside are bounded by `timeout`."""
+    call = asyncio.to_thread(
+        credentials.resolve, profile, dc=dc, api_domain=api_domain, accounts_url=accounts_url, timeout=timeout
+    )
+    try:
+        # Each keyring call is bounded inside; this bounds the whole, with room for the JSON work.
+        return await asyncio.wait_for(call, timeout + 1.0)
+    except TimeoutError:
+        raise CredentialsError(
+            "KEYRING",
+            f"The keyring did not answer in {timeout:g} s. {credentials.WAYS_OUT}",
+            hint=HINTS["KEYRING"],
+        ) from None
+
+
+async def open_client(
+    profile: str = credentials.DEFAULT_PROFILE,
+    *,
+    dc: str | None = None,
+    api_domain: str | None = None,
+    accounts_url: str | None = None,
+    api_version: str = "v8",
+    on_retry: OnRetry | None = None,
+    keyring_timeout: float = credentials.DEFAULT_TIMEOUT,
+    transport: httpx.AsyncBaseTransport | None = None,
+    clock: Callable[[], float] = time.time,
+) -> ZohoClient:
+    """A client on the person's credentials (environment, then keyring). Raises CredentialsError.
+
+    Nothing is sent yet: a cached access token is reused on the first call if still valid.
+    """
+    creds = await resolve_credentials(
+        profile, dc=dc, api_domain=api_domain, accounts_url=accounts_url, timeout=keyring_timeout
+    )
+    on_new_token = keyring_token_cache(creds, keyring_timeout) if creds.source == "keyring" else None
+    tokens = TokenSource.from_credentials(creds, on_new_token=on_new_token, transport=transport, clock=clock)
+    return ZohoClient(tokens, api_version=api_version, transport=transport, on_retry=on_retry)
+
+
+def sandbox_credentials() -> Credentials:
+    """The sandbox's Self Client, on the sandbox's origin."""
+    from tui.sandbox import data
+
+    return Credentials(
+        data.CLIENT_ID,
+        data.CLIENT_SECRET,
+        data.REFRESH_TOKEN,
+        accounts_url=SANDBOX_ORIGIN,
+        api_domain=SANDBOX_ORIGIN,
+        source="sandbox",
+        profile="demo",
+        api_domain_pinned=True,
+    )
+
+
+def demo_client(
+    *,
+    seed: int | None = None,
+    faults: Faults | None = None,
+    clock: Callable[[], float] = time.time,
+    on_retry: OnRetry | None = None,
+    backoff: float = 0.5,
+    max_retries: int = 4,
+) -> tuple[ZohoClient, Sandbox]:
+    """A client on an in-process sandbox (seed: tui.sandbox.data.DEFAULT_SEED): no network, no keyring."""
+    from tui.sandbox.app import Sandbox
+    from tui.sandbox.data import DEFAULT_SEED
+    from tui.sandbox.transport import SandboxTransport
+
+    sandbox = Sandbox(DEFAULT_SEED if seed is None else seed, faults=faults, clock=clock)
+    transport = SandboxTransport(sandbox)
+    tokens = TokenSource.from_credentials(sandbox_credentials(), transport=transport, clock=clock)
+    client = ZohoClient(tokens, transport=transport, on_retry=on_retry, backoff=backoff, max_retries=max_retries)
+    return client, sandbox
