@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import time
 from urllib.parse import urlencode
 
 import httpx
@@ -129,3 +130,14 @@ def test_stop_without_start_and_a_busy_port():
             SandboxServer(Sandbox(), host="127.0.0.1", port=server.port)
     finally:
         server.stop()
+
+
+def test_keep_alive_answers_do_not_wait_for_delayed_acks(served):
+    """With Nagle's algorithm on, each answer stalls ~40 ms: an export of 5,000 emails would crawl."""
+    sandbox, server = served
+    with httpx.Client(base_url=server.url) as http:
+        headers = login(http)
+        started = time.monotonic()
+        for _ in range(30):
+            assert http.get("/crm/v8/org", headers=headers).status_code == 200
+        assert time.monotonic() - started < 1.0
