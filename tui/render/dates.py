@@ -1,0 +1,80 @@
+"""Times in the reader's time zone: short for list rows, full for the detail pane.
+
+`tz=None` means the system's local zone (what `datetime.astimezone()` picks,
+so TZ=UTC in tests); pass a `tzinfo` to choose another. A naive datetime is
+taken to be UTC (Zoho always sends an offset; a time without one is not
+local to the reader either). Month and day names are English whatever the
+locale, so every value has the same width.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone, tzinfo
+
+NO_TIME = "—"
+SHORT_TIME_WIDTH = 12
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def _in_zone(dt: datetime, tz: tzinfo | None) -> datetime:
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt.astimezone(tz)
+
+
+def short_time(dt: datetime | None, now: datetime | None = None, tz: tzinfo | None = None) -> str:
+    """Always 12 characters, like `ls -l`: "Nov 20 14:05" in the current year, "Nov 20  2025" otherwise.
+
+    The year is compared in the reader's zone, with `now` (default: the
+    clock) as the reference; None -> "—".
+    """
+    if dt is None:
+        return NO_TIME
+    local = _in_zone(dt, tz)
+    today = _in_zone(now, tz) if now is not None else datetime.now(timezone.utc).astimezone(tz)
+    day = f"{_MONTHS[local.month - 1]} {local.day:02d}"
+    if local.year == today.year:
+        return f"{day} {local:%H:%M}"
+    return f"{day} {local.year:>5}"
+
+
+def local_time(dt: datetime | None, tz: tzinfo | None = None) -> str:
+    """"Thu 2026-11-20 08:25 UTC": the weekday, date, time and zone of `dt` in the reader's zone."""
+    if dt is None:
+        return NO_TIME
+    local = _in_zone(dt, tz)
+    return f"{_WEEKDAYS[local.weekday()]} {local:%Y-%m-%d %H:%M} {_zone_name(local)}"
+
+
+def full_time(dt: datetime | None, tz: tzinfo | None = None) -> str:
+    """The local time, and the sender's own when its offset differs.
+
+    "Thu 2026-11-20 08:25 UTC (sent 13:55 +05:30)"; the sender's date is
+    added when it is another day there: "(sent Fri 2026-11-21 01:05 +05:30)".
+    """
+    if dt is None:
+        return NO_TIME
+    shown = local_time(dt, tz)
+    if dt.tzinfo is None:
+        return shown
+    local = _in_zone(dt, tz)
+    if local.utcoffset() == dt.utcoffset():
+        return shown
+    there = f"{dt:%H:%M}" if dt.date() == local.date() else f"{_WEEKDAYS[dt.weekday()]} {dt:%Y-%m-%d %H:%M}"
+    return f"{shown} (sent {there} {_offset(dt.utcoffset())})"
+
+
+def _zone_name(local: datetime) -> str:
+    name = local.tzname()
+    # Some zones have no abbreviation and name themselves by offset ("+0530"): write it "+05:30".
+    if not name or name[0] in "+-":
+        return _offset(local.utcoffset())
+    return name
+
+
+def _offset(delta: timedelta | None) -> str:
+    minutes = int((delta or timedelta()).total_seconds() // 60)
+    sign = "-" if minutes < 0 else "+"
+    hours, minutes = divmod(abs(minutes), 60)
+    return f"{sign}{hours:02d}:{minutes:02d}"
