@@ -44,7 +44,9 @@ FAILED = OtherStatus("failed", (("reason", "Relay denied"),))
         ((OtherStatus("drafts"),), "draft"),
         ((OtherStatus("Delivered"), SENT), "delivered"),  # type names compared without case
         ((FAILED,), "failed"),
-        ((SENT, FAILED), "sent"),
+        ((SENT, FAILED), "failed"),  # a failed send outranks having been sent
+        ((SENT, OPENED, FAILED), "failed"),
+        ((BOUNCED, FAILED), "bounced"),
         ((FAILED, OtherStatus("received")), "failed"),  # the first unknown one
         ((OpenedStatus(None, None, None),), "opened"),
         ((OpenedStatus(0, None, None),), "opened"),

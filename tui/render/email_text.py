@@ -46,11 +46,14 @@ def _type_name(status: OtherStatus) -> str:
 
 
 def status_label(statuses: Iterable[Status]) -> str:
-    """The most telling status, for a list column: bounced > clicked ×N > opened ×N >
+    """The most telling status, for a list column: bounced > failed > clicked ×N > opened ×N >
     scheduled > draft > delivered > sent > any other type by name; "—" when there is none."""
     statuses = tuple(statuses)
     if _first(statuses, BouncedStatus):
         return "bounced"
+    # A failed send matters more than having been sent: it is what the person must act on.
+    if any(isinstance(s, OtherStatus) and _type_name(s) == "failed" for s in statuses):
+        return "failed"
     if clicked := _first(statuses, ClickedStatus):
         return "clicked" + _times(clicked.count)
     if opened := _first(statuses, OpenedStatus):
