@@ -1,0 +1,182 @@
+"""Launch: connecting, credentials problems, opening a record directly, the status line, the API call count."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+
+from textual.widgets import Static
+
+from tests.app.helpers import failing_connect, make_demo_app, settle, wait_for_screen
+from tui.app import DEMO_TITLE, CrmEmailsApp
+from tui.sandbox.data import CUSTOM_MAIN, LEAD_MAIN
+from tui.screens.auth_problem import AuthProblemScreen
+from tui.screens.connecting import ConnectingScreen
+from tui.screens.picker import PickerScreen
+from tui.screens.record import RecordScreen
+from tui.session import demo_client, sandbox_credentials
+from tui.widgets.status_line import StatusLine
+from tui.zoho.auth import TokenSource
+from tui.zoho.client import RetryNotice, ZohoClient
+from tui.zoho.errors import CredentialsError, NetworkError
+
+
+def screen_text(screen) -> str:
+    return "\n".join(str(w.render()) for w in screen.query(Static))
+
+
+async def test_says_it_is_connecting_until_the_client_is_ready(tmp_path):
+    ready = asyncio.Event()
+    client, _ = demo_client()
+
+    async def connect() -> ZohoClient:
+        await ready.wait()
+        return client
+
+    app = CrmEmailsApp(connect, demo=True, state_dir=tmp_path, cursor_blink=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, ConnectingScreen)
+        assert "Starting the demo" in screen_text(app.screen)
+        assert app.title == DEMO_TITLE
+        ready.set()
+        await wait_for_screen(pilot, PickerScreen)
+
+
+async def test_missing_credentials_say_exactly_what_to_do(tmp_path):
+    error = CredentialsError("NO_CREDENTIALS", "No Zoho credentials for profile 'default'.")
+    app = CrmEmailsApp(failing_connect(error), state_dir=tmp_path, cursor_blink=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_for_screen(pilot, AuthProblemScreen)
+        text = screen_text(screen)
+        for needed in (
+            "No Zoho credentials for profile 'default'.",
+            "NO_CREDENTIALS",
+            "crm-emails auth login",
+            "ZOHO_CLIENT_ID",
+            "ZOHO_CLIENT_SECRET",
+            "ZOHO_REFRESH_TOKEN",
+            "keyrings.cryptfile",
+            "keyrings.alt",
+            "PYTHON_KEYRING_BACKEND",
+            "dbus-run-session",
+            "gnome-keyring-daemon --unlock",
+            "crm-emails --demo",
+        ):
+            assert needed in text, needed
+        assert "Traceback" not in text
+        assert app.title == "crm-emails"
+
+
+async def test_try_again_reconnects(tmp_path):
+    attempts = []
+    client, _ = demo_client()
+
+    async def connect() -> ZohoClient:
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise CredentialsError("KEYRING", "The keyring is locked.")
+        return client
+
+    app = CrmEmailsApp(connect, state_dir=tmp_path, cursor_blink=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, AuthProblemScreen)
+        await pilot.press("r")
+        await wait_for_screen(pilot, PickerScreen)
+        assert len(attempts) == 2
+
+
+async def test_refused_credentials_on_the_first_call_open_the_auth_problem_screen(tmp_path):
+    _, sandbox = demo_client()
+    from tui.sandbox.transport import SandboxTransport
+
+    transport = SandboxTransport(sandbox)
+    revoked = replace(sandbox_credentials(), refresh_token="1000.revoked.revoked")
+    client = ZohoClient(TokenSource.from_credentials(revoked, transport=transport), transport=transport)
+
+    async def connect() -> ZohoClient:
+        return client
+
+    app = CrmEmailsApp(connect, state_dir=tmp_path, cursor_blink=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_for_screen(pilot, AuthProblemScreen)
+        text = screen_text(screen)
+        assert "Zoho did not accept the saved credentials" in text
+        assert "crm-emails auth login" in text
+
+
+async def test_a_bug_while_connecting_is_a_sentence_not_a_traceback(tmp_path):
+    app = CrmEmailsApp(failing_connect(RuntimeError("boom")), state_dir=tmp_path, cursor_blink=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_for_screen(pilot, AuthProblemScreen)
+        assert "RuntimeError: boom" in screen_text(screen)
+
+
+async def test_start_opens_the_record_with_its_name(tmp_path):
+    app, sandbox = make_demo_app(start=LEAD_MAIN, state_dir=tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await wait_for_screen(pilot, RecordScreen)
+        assert screen.record.name == "Ada Lovelace"
+        assert app.screen_stack[1:] == [screen]  # over the connecting screen, nothing else
+        assert any(c.path.endswith(f"/Leads/{LEAD_MAIN[1]}") for c in sandbox.calls)
+        await settle(pilot)
+        assert [r.id for r in app.recent_records] == [LEAD_MAIN[1]]
+
+
+async def test_start_in_a_custom_module_names_the_record_by_its_display_field(tmp_path):
+    app, _ = make_demo_app(start=CUSTOM_MAIN, state_dir=tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await wait_for_screen(pilot, RecordScreen)
+        assert screen.record.name == "Apollo Guidance"
+
+
+async def test_an_unknown_record_still_opens_by_id(tmp_path):
+    app, _ = make_demo_app(start=("Leads", "4150868000000999999"), state_dir=tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await wait_for_screen(pilot, RecordScreen)
+        assert screen.record.id == "4150868000000999999"
+        assert screen.record.name is None
+
+
+async def test_api_calls_follow_the_client(tmp_path):
+    app, sandbox = make_demo_app(state_dir=tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        picker = await wait_for_screen(pilot, PickerScreen)
+        await pilot.pause(0.6)
+        assert app.api_calls == app.client.calls == len(sandbox.calls) > 0
+        line = str(picker.query_one(StatusLine).render())
+        assert line.startswith("DEMO")
+        assert line.rstrip().endswith(f"API calls: {app.api_calls}")
+
+
+async def test_connection_note_counts_down_and_clears_when_zoho_answers(tmp_path):
+    app, _ = make_demo_app(state_dir=tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        picker = await wait_for_screen(pilot, PickerScreen)
+        app.note_retry(RetryNotice(1, 4.0, "connect failed", NetworkError("Zoho could not be reached")))
+        assert app.connection_note == "offline — retrying in 4 s"
+        await pilot.pause(0.1)
+        assert "offline — retrying in 4 s" in str(picker.query_one(StatusLine).render())
+        app.note_retry(RetryNotice(2, 0.0, "429", _rate_limited()))
+        await pilot.pause(0.6)
+        assert app.connection_note == "rate limited — retrying…"
+        await app.client.org()
+        assert app.connection_note == ""
+
+
+def _rate_limited():
+    from tui.zoho.errors import RateLimitedError
+
+    return RateLimitedError("TOO_MANY_REQUESTS", "API limit exceeded", status=429)
+
+
+async def test_status_line_shows_the_profile_when_not_demo(tmp_path):
+    client, _ = demo_client()
+
+    async def connect() -> ZohoClient:
+        return client
+
+    app = CrmEmailsApp(connect, profile="work", state_dir=tmp_path, cursor_blink=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        picker = await wait_for_screen(pilot, PickerScreen)
+        assert str(picker.query_one(StatusLine).render()).startswith("work · pick a record")

@@ -1,0 +1,299 @@
+"""The Textual app: connects in the background, then shows the record picker or a record.
+
+Thin on purpose: wiring, app-wide keys, and the workers that connect, fetch a record's
+name and remember recent records. Screens do the rest (tui/screens), widgets draw
+(tui/widgets), text goes through tui/render.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.reactive import reactive, var
+from textual.screen import Screen
+from textual.widgets import Input
+
+from tui.commands import CrmEmailsCommands
+from tui.recent import RecentRecords
+from tui.screens.auth_problem import AuthProblemScreen
+from tui.screens.connecting import ConnectingScreen
+from tui.screens.help import HelpScreen, key_rows, typing_note
+from tui.screens.picker import PickerScreen, unexpected
+from tui.zoho.catalog import STANDARD_BY_NAME
+from tui.zoho.errors import AuthError, CredentialsError, NetworkError, RateLimitedError, ZohoError
+from tui.zoho.models import Record
+
+if TYPE_CHECKING:
+    from tui.sandbox.app import Sandbox
+    from tui.zoho.client import RetryNotice, ZohoClient
+
+Connect = Callable[[], Awaitable["ZohoClient"]]
+
+TITLE = "crm-emails"
+DEMO_TITLE = "crm-emails — DEMO DATA (sandbox)"
+CALLS_REFRESH_S = 0.5
+
+
+def retry_reason(error: ZohoError) -> str:
+    """What the connection note calls a failure the client is retrying."""
+    if isinstance(error, NetworkError):
+        return "offline"
+    if isinstance(error, RateLimitedError) or error.status == 429 or error.code == "TOO_MANY_REQUESTS":
+        return "rate limited"
+    return "Zoho error"
+
+
+class CrmEmailsApp(App[None]):
+    """Triage the emails of one Zoho CRM record."""
+
+    TITLE = TITLE
+    COMMANDS = App.COMMANDS | {CrmEmailsCommands}
+    COMMAND_PALETTE_DISPLAY = "ctrl+p"
+    BINDINGS = [
+        Binding("o", "open_picker", "Open record", id="app.open_picker"),
+        Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
+        # For screens where `?` is typed into a text box (the picker shows this one in its footer).
+        Binding("f1", "help", "Help", show=False, id="app.help_f1"),
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("ctrl+p", "command_palette", "Commands", show=False, priority=True, id="app.command_palette"),
+    ]
+
+    api_calls: reactive[int] = reactive(0)
+    connection_note: reactive[str] = reactive("")
+    # Most recent first; the picker and the palette read it.
+    recent_records: var[list[Record]] = var(list, always_update=True)
+
+    def __init__(
+        self,
+        connect: Connect,
+        *,
+        start: tuple[str, str] | None = None,
+        demo: bool = False,
+        state_dir: Path | None = None,
+        profile: str | None = None,
+        sandbox: Sandbox | None = None,
+        cursor_blink: bool = True,
+    ) -> None:
+        super().__init__()
+        self._connect = connect
+        self.start = start
+        self.demo = demo
+        self.profile = "demo" if demo and profile is None else (profile or "default")
+        self.sandbox = sandbox
+        self.cursor_blink = cursor_blink
+        self.client: ZohoClient | None = None
+        self.recent = RecentRecords(state_dir)
+        self.title = DEMO_TITLE if demo else TITLE
+        self._retry_until: float | None = None
+        self._retry_reason = ""
+
+    # --- start-up ------------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen:
+        if self.demo:
+            return ConnectingScreen("Starting the demo: built-in sample data, nothing is sent to Zoho…")
+        return ConnectingScreen("Connecting to Zoho…")
+
+    def on_mount(self) -> None:
+        self.set_interval(CALLS_REFRESH_S, self._tick)
+        self.screen_change_signal.subscribe(self, self._screen_changed)
+        self.connect()
+
+    def _screen_changed(self, screen: Screen) -> None:
+        if not self.cursor_blink:
+            self.call_after_refresh(self._stop_blinking, screen)
+
+    def _stop_blinking(self, screen: Screen) -> None:
+        # Snapshots need a cursor that stays put: every text box on the new screen, the palette's too.
+        for box in screen.query(Input):
+            box.cursor_blink = False
+
+    def reconnect(self) -> None:
+        """Try the credentials again (after `auth login` in another terminal, or a keyring unlock)."""
+        self._clear_to_base()
+        self.connect()
+
+    def _clear_to_base(self) -> None:
+        """Pop every screen above the connecting screen (popped screens are removed, their workers cancelled).
+
+        The connecting screen stays at the bottom of the stack: Textual cannot switch away its default screen.
+        """
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    def _show(self, screen: Screen) -> None:
+        """`screen` alone over the connecting screen."""
+        self._clear_to_base()
+        self.push_screen(screen)
+
+    @work(exclusive=True, group="connect", exit_on_error=False)
+    async def connect(self) -> None:
+        recent = self.load_recent()
+        try:
+            client = await self._connect()
+        except ZohoError as error:
+            self.show_auth_problem(error)
+            return
+        except Exception as error:  # noqa: BLE001 - a sentence on screen, never a traceback
+            self.show_auth_problem(unexpected(error))
+            return
+        self.client = client
+        self._listen_to(client)
+        await recent.wait()
+        if self.start is not None:
+            module, record_id = self.start
+            record = await self.named_record(module, record_id)
+            if record is not None:
+                self.open_record(record)
+        else:
+            self._show(PickerScreen())
+
+    def _listen_to(self, client: ZohoClient) -> None:
+        earlier_retry = client.on_retry
+
+        def on_retry(notice: RetryNotice) -> Any:
+            self.note_retry(notice)
+            return earlier_retry(notice) if earlier_retry is not None else None
+
+        client.on_retry = on_retry
+        client.on_answer = self.note_answer
+
+    def show_auth_problem(self, error: ZohoError) -> None:
+        """Replace everything with the screen that says how to get credentials working."""
+        self._show(AuthProblemScreen(error))
+
+    # --- records -----------------------------------------------------------------------
+
+    async def named_record(self, module: str, record_id: str) -> Record | None:
+        """The record with its name, or by id alone when the name cannot be fetched.
+
+        None when the credentials were refused (the auth-problem screen is showing then).
+        """
+        assert self.client is not None
+        name_field = None
+        try:
+            if module not in STANDARD_BY_NAME:
+                # A custom module is named by its display field, which only the module list knows.
+                custom = next((m for m in await self.client.modules() if m.api_name == module), None)
+                name_field = custom.display_field if custom else None
+            if module in STANDARD_BY_NAME or name_field:
+                record = await self.client.get_record(module, record_id, name_field=name_field)
+                if record is not None:
+                    return record
+        except AuthError as error:
+            self.show_auth_problem(error)
+            return None
+        except Exception:  # noqa: BLE001 - the record screen shows its own errors (unknown id, no permission)
+            pass
+        return Record(module, record_id)
+
+    def open_record(self, record: Record) -> None:
+        """Show `record`; the picker and the old record screen go (their workers with them)."""
+        from tui.screens.record import RecordScreen
+
+        self._show(RecordScreen(record))
+        self.remember(record)
+
+    def open_record_by_id(self, module: str, record_id: str) -> None:
+        """A pasted id or link: fetch the record's name, then open it."""
+        self._open_by_id(module, record_id)
+
+    @work(exclusive=True, group="open-by-id", exit_on_error=False)
+    async def _open_by_id(self, module: str, record_id: str) -> None:
+        record = await self.named_record(module, record_id)
+        if record is not None:
+            self.open_record(record)
+
+    @work(thread=True, exclusive=True, group="recent-load", exit_on_error=False)
+    def load_recent(self) -> None:
+        records = self.recent.load()
+        self.call_from_thread(setattr, self, "recent_records", records)
+
+    @work(thread=True, group="recent-save", exit_on_error=False)
+    def remember(self, record: Record) -> None:
+        try:
+            records = self.recent.add(record)
+        except OSError as error:
+            self.call_from_thread(self.notify, f"Could not save the recent records: {error.strerror}", severity="warning")
+            return
+        self.call_from_thread(setattr, self, "recent_records", records)
+
+    # --- status --------------------------------------------------------------------------
+
+    def note_retry(self, notice: RetryNotice) -> None:
+        """The client is about to wait and try again: say so, with a countdown."""
+        self._retry_reason = retry_reason(notice.error)
+        self._retry_until = time.monotonic() + notice.delay_s
+        self._update_note()
+
+    def note_answer(self) -> None:
+        """Zoho answered a call: the connection is fine again."""
+        self._retry_until = None
+        self.connection_note = ""
+        if self.client is not None:
+            self.api_calls = self.client.calls
+
+    def _update_note(self) -> None:
+        if self._retry_until is None:
+            return
+        left = self._retry_until - time.monotonic()
+        if left > 0:
+            self.connection_note = f"{self._retry_reason} — retrying in {math.ceil(left)} s"
+        else:
+            self.connection_note = f"{self._retry_reason} — retrying…"
+
+    def _tick(self) -> None:
+        if self.client is not None:
+            self.api_calls = self.client.calls
+        self._update_note()
+
+    # --- actions ---------------------------------------------------------------------------
+
+    def action_open_picker(self) -> None:
+        from tui.screens.record import RecordScreen
+
+        if self.client is None:
+            self.bell()
+            return
+        # Close help or the like first; the picker goes over the record, so Escape goes back to it.
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, (RecordScreen, PickerScreen)):
+            self.pop_screen()
+        if isinstance(self.screen, PickerScreen):
+            self.screen.query_one("#query", Input).focus()
+        else:
+            self.push_screen(PickerScreen())
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        screen = self.screen
+        group = getattr(screen, "HELP_GROUP", "Email")
+        rows = key_rows(screen, screen_group=group)
+        self.push_screen(HelpScreen(rows, title="Keys on this screen", note=typing_note(screen)))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open_picker" and self.client is None:
+            return False
+        return True
+
+
+def run_app(
+    connect: Connect,
+    *,
+    start: tuple[str, str] | None = None,
+    demo: bool = False,
+    profile: str | None = None,
+    state_dir: Path | None = None,
+) -> int:
+    """Run the app in this terminal until the person quits; the exit code."""
+    app = CrmEmailsApp(connect, start=start, demo=demo, profile=profile, state_dir=state_dir)
+    app.run()
+    return app.return_code or 0

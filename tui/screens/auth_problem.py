@@ -1,0 +1,98 @@
+"""Shown instead of the app when there are no usable credentials: what went wrong and exactly what to do.
+
+Everything a person needs to get going from here, in the order they would try it:
+log in once, or set three environment variables, or make a keyring work over SSH,
+or just try the demo. The error's own text is shown too (never a traceback).
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from tui.widgets.error_panel import error_text
+from tui.widgets.status_line import StatusLine
+from tui.zoho.errors import AuthError, CredentialsError, ZohoError
+
+
+def _heading(error: ZohoError) -> str:
+    if isinstance(error, CredentialsError):
+        return "No Zoho credentials could be read"
+    if isinstance(error, AuthError):
+        return "Zoho did not accept the saved credentials"
+    return "Could not connect to Zoho"
+
+
+def instructions() -> Text:
+    """The ways to get connected, numbered, the commands highlighted (plain text: no markup parsing)."""
+    text = Text()
+
+    def step(line: str) -> None:
+        text.append(line + "\n", style="bold")
+
+    def command(line: str) -> None:
+        text.append("   ")
+        text.append(line, style="bold cyan")
+        text.append("\n")
+
+    def aside(line: str) -> None:
+        text.append("   " + line + "\n", style="dim")
+
+    step("1. Log in once (a Self Client's id and secret, and a grant code):")
+    command("crm-emails auth login")
+    step("2. Or set ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET and ZOHO_REFRESH_TOKEN")
+    aside("(and ZOHO_DC=eu, in, au, jp, … when the account is not in the US)")
+    step("3. Over SSH with no desktop keyring, use a file keyring:")
+    command("pip install keyrings.cryptfile")
+    command("export PYTHON_KEYRING_BACKEND=keyrings.cryptfile.cryptfile.CryptFileKeyring")
+    aside("(or keyrings.alt with keyrings.alt.file.PlaintextKeyring, unencrypted)")
+    aside("or unlock GNOME Keyring for the session (type its password, then ctrl+d):")
+    command("dbus-run-session -- sh -c 'gnome-keyring-daemon --unlock; crm-emails'")
+    step("4. Or try the app without an account:")
+    command("crm-emails --demo")
+    text.rstrip()
+    return text
+
+
+class AuthProblemScreen(Screen[None]):
+    """Credentials missing, unreadable or refused. `r` tries again, `q` quits."""
+
+    DEFAULT_CSS = """
+    AuthProblemScreen VerticalScroll {
+        padding: 0 1;
+    }
+    AuthProblemScreen #heading {
+        text-style: bold;
+        color: $error;
+    }
+    AuthProblemScreen #error {
+        border: round $error;
+        padding: 0 1;
+        height: auto;
+    }
+    """
+
+    BINDINGS = [
+        Binding("r", "retry", "Try again", id="auth.retry"),
+        Binding("q", "app.quit", "Quit", id="auth.quit"),
+    ]
+
+    def __init__(self, error: ZohoError) -> None:
+        super().__init__()
+        self.error = error
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll():
+            yield Static(Text(_heading(self.error)), id="heading")
+            yield Static(error_text(self.error), id="error")
+            yield Static(instructions(), id="instructions")
+        yield StatusLine("not connected")
+        yield Footer()
+
+    def action_retry(self) -> None:
+        self.app.reconnect()  # type: ignore[attr-defined]

@@ -1,0 +1,184 @@
+"""`?`: every key that works on the screen it was opened from, grouped, and what the statuses mean.
+
+The keys are read from the screen's active bindings when help opens, so a binding
+added anywhere (with a description) shows up here without touching this file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Input, Static
+
+NAVIGATION = "Navigation"
+APP = "App"
+# Actions that move the cursor, the focus or the view rather than act on an email.
+_NAVIGATION_WORDS = frozenset(
+    "cursor scroll page first last top bottom home end focus select next prev previous up down left right "
+    "back close dismiss pane minimize maximize".split()
+)
+
+STATUS_NOTES: tuple[tuple[str, str], ...] = (
+    ("sent", "the email left the CRM; nobody opened it yet (or tracking is off)"),
+    ("opened ×N", "opened N times; the detail pane shows the first and last open"),
+    ("clicked ×N", "a link in it was clicked N times"),
+    ("bounced", "it did not arrive (red); the detail pane says why"),
+    ("scheduled / draft", "not sent yet"),
+    ("API calls: N", "requests sent to Zoho this session; each costs a credit"),
+    ("offline — retrying", "Zoho cannot be reached or is rate limiting; the app retries by itself"),
+    ("DEMO", "built-in sample data; nothing is sent to Zoho"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class KeyRow:
+    group: str
+    keys: str
+    description: str
+    enabled: bool = True
+
+
+def is_navigation(action: str) -> bool:
+    """`cursor_down`, `app.focus_next`, `scroll('up')` move around; `refresh` or `open_picker` do not."""
+    name = action.split("(", 1)[0]
+    return not _NAVIGATION_WORDS.isdisjoint(re.split(r"[._]", name))
+
+
+def _describe(binding: Binding) -> str:
+    if binding.description:
+        return binding.description
+    if binding.tooltip:
+        return binding.tooltip
+    return binding.action.rpartition(".")[2].replace("_", " ").capitalize()
+
+
+def key_rows(screen: Screen, *, screen_group: str = "Email") -> list[KeyRow]:
+    """The screen's active bindings as rows (one per action, its keys joined), grouped."""
+    app = screen.app
+    rows: dict[tuple[str, str, str], list[str]] = {}
+    enabled: dict[tuple[str, str, str], bool] = {}
+    for active in screen.active_bindings.values():
+        binding = active.binding
+        if binding.system and not binding.description:
+            continue
+        if isinstance(active.node, Input) and binding.id is None:
+            continue  # a text box's built-in editing keys (ours carry ids): summed up in one line instead
+        if is_navigation(binding.action) and not isinstance(active.node, App):
+            group = NAVIGATION
+        elif isinstance(active.node, App) or (isinstance(active.node, Screen) and binding.id is None):
+            group = APP  # the app's keys, and the ones every Textual screen has (copy)
+        else:
+            group = screen_group
+        key = (group, binding.action, _describe(binding))
+        keys = rows.setdefault(key, [])
+        shown = app.get_key_display(binding)
+        if shown not in keys:
+            keys.append(shown)
+        enabled[key] = enabled.get(key, False) or active.enabled
+    order = {NAVIGATION: 0, screen_group: 1, APP: 2}
+    result = [
+        KeyRow(group, " ".join(keys), description, enabled[(group, action, description)])
+        for (group, action, description), keys in rows.items()
+    ]
+    # Stable sort: within a group, the order the bindings were declared in.
+    return sorted(result, key=lambda row: order.get(row.group, 1))
+
+
+def typing_note(screen: Screen) -> str | None:
+    """One line about text boxes, when the screen has one (their editing keys are not listed)."""
+    if screen.query(Input):
+        return "In a text box the usual editing keys work (←/→, home/end, ctrl+w, ctrl+u); tab leaves it."
+    return None
+
+
+def _keys_table(rows: list[KeyRow]) -> Table:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(no_wrap=True, min_width=12)
+    table.add_column()
+    group = None
+    for row in rows:
+        if row.group != group:
+            if group is not None:
+                table.add_row("", "")
+            table.add_row(Text(row.group, style="bold underline"), "")
+            group = row.group
+        style = "" if row.enabled else "dim"
+        table.add_row(Text(row.keys, style=f"bold {style}".strip()), Text(row.description, style=style))
+    return table
+
+
+def _status_table() -> Table:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(no_wrap=True, width=max(len(label) for label, _ in STATUS_NOTES))
+    table.add_column()
+    table.add_row(Text("What the statuses mean", style="bold underline"), "")
+    for label, meaning in STATUS_NOTES:
+        table.add_row(Text(label, style="bold"), Text(meaning))
+    return table
+
+
+class HelpScreen(ModalScreen[None]):
+    """A dialog over the screen it describes. Escape, q or ? closes it."""
+
+    DEFAULT_CSS = """
+    HelpScreen {
+        align: center middle;
+    }
+    HelpScreen > Vertical {
+        width: 84;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        border: round $primary;
+        border-title-color: $primary;
+        border-subtitle-color: $text-muted;
+        background: $surface;
+        padding: 0 1;
+    }
+    HelpScreen VerticalScroll {
+        height: auto;
+        max-height: 100%;
+    }
+    HelpScreen .note {
+        color: $text-muted;
+        margin-top: 1;
+    }
+    """
+
+    BINDINGS = [
+        Binding("escape,q,question_mark", "close", "Close help", show=True),
+        Binding("j", "scroll_down", "Scroll down", show=False),
+        Binding("k", "scroll_up", "Scroll up", show=False),
+    ]
+
+    def __init__(self, rows: list[KeyRow], *, title: str = "Keys", note: str | None = None) -> None:
+        super().__init__()
+        self.rows = rows
+        self.help_title = title
+        self.note = note
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            box.border_title = self.help_title
+            box.border_subtitle = "esc close"
+            with VerticalScroll():
+                yield Static(_keys_table(self.rows), id="keys")
+                if self.note:
+                    yield Static(Text(self.note), classes="note")
+                yield Static(_status_table(), id="statuses", classes="note")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_scroll_down(self) -> None:
+        self.query_one(VerticalScroll).scroll_down()
+
+    def action_scroll_up(self) -> None:
+        self.query_one(VerticalScroll).scroll_up()
