@@ -10,12 +10,12 @@ from __future__ import annotations
 import asyncio
 import math
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive, var
 from textual.screen import Screen
@@ -29,7 +29,7 @@ from tui.screens.help import HelpScreen, key_rows, typing_note
 from tui.screens.picker import PickerScreen, unexpected
 from tui.zoho.catalog import STANDARD_BY_NAME
 from tui.zoho.errors import AuthError, CredentialsError, NetworkError, RateLimitedError, ZohoError
-from tui.zoho.models import Record
+from tui.zoho.models import Module, Record
 
 if TYPE_CHECKING:
     from tui.sandbox.app import Sandbox
@@ -38,7 +38,8 @@ if TYPE_CHECKING:
 Connect = Callable[[], Awaitable["ZohoClient"]]
 
 TITLE = "crm-emails"
-DEMO_TITLE = "crm-emails — DEMO DATA (sandbox)"
+# A sub-title, so the header says it on every screen, beside the record's name too.
+DEMO_SUBTITLE = "DEMO DATA (sandbox)"
 CALLS_REFRESH_S = 0.5
 
 
@@ -90,8 +91,11 @@ class CrmEmailsApp(App[None]):
         self.sandbox = sandbox
         self.cursor_blink = cursor_blink
         self.client: ZohoClient | None = None
+        # The org's modules, read once a session (each picker opening would cost a call otherwise).
+        self.modules: list[Module] | None = None
         self.recent = RecentRecords(state_dir)
-        self.title = DEMO_TITLE if demo else TITLE
+        self.title = TITLE
+        self.sub_title = DEMO_SUBTITLE if demo else ""
         self._retry_until: float | None = None
         self._retry_reason = ""
 
@@ -278,6 +282,12 @@ class CrmEmailsApp(App[None]):
         group = getattr(screen, "HELP_GROUP", "Email")
         rows = key_rows(screen, screen_group=group)
         self.push_screen(HelpScreen(rows, title="Keys on this screen", note=typing_note(screen)))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        # Our palette has its own Quit, and Help lists the keys: no second "Quit" or "Keys".
+        for command in super().get_system_commands(screen):
+            if command.title not in ("Quit", "Keys"):
+                yield command
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open_picker" and self.client is None:

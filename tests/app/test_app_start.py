@@ -8,7 +8,7 @@ from dataclasses import replace
 from textual.widgets import Static
 
 from tests.app.helpers import failing_connect, make_demo_app, settle, wait_for_screen
-from tui.app import DEMO_TITLE, CrmEmailsApp
+from tui.app import DEMO_SUBTITLE, CrmEmailsApp
 from tui.sandbox.data import CUSTOM_MAIN, LEAD_MAIN
 from tui.screens.auth_problem import AuthProblemScreen
 from tui.screens.connecting import ConnectingScreen
@@ -38,7 +38,7 @@ async def test_says_it_is_connecting_until_the_client_is_ready(tmp_path):
         await pilot.pause(0.1)
         assert isinstance(app.screen, ConnectingScreen)
         assert "Starting the demo" in screen_text(app.screen)
-        assert app.title == DEMO_TITLE
+        assert app.sub_title == DEMO_SUBTITLE == "DEMO DATA (sandbox)"
         ready.set()
         await wait_for_screen(pilot, PickerScreen)
 
@@ -65,7 +65,7 @@ async def test_missing_credentials_say_exactly_what_to_do(tmp_path):
         ):
             assert needed in text, needed
         assert "Traceback" not in text
-        assert app.title == "crm-emails"
+        assert app.title == "crm-emails" and app.sub_title == ""
 
 
 async def test_try_again_reconnects(tmp_path):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import App, ComposeResult
@@ -26,14 +27,17 @@ _NAVIGATION_WORDS = frozenset(
 )
 
 STATUS_NOTES: tuple[tuple[str, str], ...] = (
-    ("sent", "the email left the CRM; nobody opened it yet (or tracking is off)"),
-    ("opened ×N", "opened N times; the detail pane shows the first and last open"),
+    ("sent", "left the CRM; no open seen yet (or tracking is off)"),
+    ("opened ×N", "opened N times; the detail shows the first and last open"),
     ("clicked ×N", "a link in it was clicked N times"),
-    ("bounced", "it did not arrive (red); the detail pane says why"),
+    ("delivered", "the recipient's mail server accepted it"),
+    ("received", "came in to the mailbox (user emails)"),
+    ("bounced", "did not arrive (red); the detail pane says why"),
+    ("failed", "could not be sent"),
     ("scheduled / draft", "not sent yet"),
-    ("API calls: N", "requests sent to Zoho this session; each costs a credit"),
-    ("offline — retrying", "Zoho cannot be reached or is rate limiting; the app retries by itself"),
-    ("DEMO", "built-in sample data; nothing is sent to Zoho"),
+    ("API calls: N", "requests to Zoho this session; each costs a credit"),
+    ("offline — retrying", "Zoho unreachable or rate limiting; retried by itself"),
+    ("DEMO", "built-in sample data; nothing goes to Zoho"),
 )
 
 
@@ -82,7 +86,8 @@ def key_rows(screen: Screen, *, screen_group: str = "Email") -> list[KeyRow]:
         if shown not in keys:
             keys.append(shown)
         enabled[key] = enabled.get(key, False) or active.enabled
-    order = {NAVIGATION: 0, screen_group: 1, APP: 2}
+    # What this screen does first, then the app, then the many ways to move.
+    order = {screen_group: 0, APP: 1, NAVIGATION: 2}
     result = [
         KeyRow(group, " ".join(keys), description, enabled[(group, action, description)])
         for (group, action, description), keys in rows.items()
@@ -114,14 +119,13 @@ def _keys_table(rows: list[KeyRow]) -> Table:
     return table
 
 
-def _status_table() -> Table:
+def _status_table() -> Group:
     table = Table.grid(padding=(0, 2))
     table.add_column(no_wrap=True, width=max(len(label) for label, _ in STATUS_NOTES))
     table.add_column()
-    table.add_row(Text("What the statuses mean", style="bold underline"), "")
     for label, meaning in STATUS_NOTES:
         table.add_row(Text(label, style="bold"), Text(meaning))
-    return table
+    return Group(Text("What the statuses mean", style="bold underline"), table)
 
 
 class HelpScreen(ModalScreen[None]):
@@ -178,7 +182,7 @@ class HelpScreen(ModalScreen[None]):
         self.dismiss(None)
 
     def action_scroll_down(self) -> None:
-        self.query_one(VerticalScroll).scroll_down()
+        self.query_one(VerticalScroll).scroll_relative(y=1, animate=False)
 
     def action_scroll_up(self) -> None:
-        self.query_one(VerticalScroll).scroll_up()
+        self.query_one(VerticalScroll).scroll_relative(y=-1, animate=False)

@@ -102,6 +102,7 @@ class PickerScreen(Screen[None]):
     DEFAULT_CSS = """
     PickerScreen #body {
         height: 1fr;
+        background: $surface;  /* one colour behind the boxes, the note and the empty corner */
     }
     PickerScreen #module-pane {
         width: 26;
@@ -198,7 +199,6 @@ class PickerScreen(Screen[None]):
         return f"Search {self.module.label} · or paste a record id or link"
 
     def on_mount(self) -> None:
-        self.title = self.app.title
         query = self.query_one("#query", Input)
         if not getattr(self.app, "cursor_blink", True):
             query.cursor_blink = False
@@ -223,7 +223,7 @@ class PickerScreen(Screen[None]):
         note = self.query_one("#modules-note", Static)
         client = self.app.client  # type: ignore[attr-defined]
         try:
-            modules = await client.modules()
+            modules = self.app.modules or await client.modules()  # type: ignore[attr-defined]
         except AuthError as error:
             self.app.show_auth_problem(error)  # type: ignore[attr-defined]
             return
@@ -242,6 +242,7 @@ class PickerScreen(Screen[None]):
         if modules == standard_modules():
             # The client falls back to these when the settings scope or permission is missing.
             note.update(Text("Standard modules only: no access to the module settings.", style="dim"))
+        self.app.modules = modules  # type: ignore[attr-defined]
         self._show_modules(modules or standard_modules())
         if self._showing_recent:
             # Recent records of custom modules can now say which module they are in.
@@ -305,7 +306,7 @@ class PickerScreen(Screen[None]):
         recent = self.recent_records
         if recent and not self._browsing_module:
             self._show_records(recent, with_modules=True)
-            self._set_note("Recent records · type to search, or paste a record id or CRM link")
+            self._set_note("Recent records · type to search")
             return
         cached = self._first_records.get(self.module.api_name)
         if cached is not None:
