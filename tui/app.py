@@ -7,7 +7,6 @@ name and remember recent records. Screens do the rest (tui/screens), widgets dra
 
 from __future__ import annotations
 
-import asyncio
 import math
 import time
 from collections.abc import Awaitable, Callable, Iterable
@@ -28,7 +27,7 @@ from tui.screens.connecting import ConnectingScreen
 from tui.screens.help import HelpScreen, key_rows, typing_note
 from tui.screens.picker import PickerScreen, unexpected
 from tui.zoho.catalog import STANDARD_BY_NAME
-from tui.zoho.errors import AuthError, CredentialsError, NetworkError, RateLimitedError, ZohoError
+from tui.zoho.errors import AuthError, NetworkError, RateLimitedError, ZohoError
 from tui.zoho.models import Module, Record
 
 if TYPE_CHECKING:
@@ -272,6 +271,8 @@ class CrmEmailsApp(App[None]):
             self.pop_screen()
         if isinstance(self.screen, PickerScreen):
             self.screen.query_one("#query", Input).focus()
+            if self.modules is None:
+                self.screen.load_modules()  # the module list failed to load: try again
         else:
             self.push_screen(PickerScreen())
 

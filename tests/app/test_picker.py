@@ -68,7 +68,7 @@ async def test_typing_searches_once_after_the_pause(tmp_path):
         assert calls[0].params["word"] == "Ada L"
         assert calls[0].path.endswith("/Leads/search")
         assert any(line.startswith("Ada Lovelace") for line in result_lines(picker))
-        assert "match “Ada L”" in note(picker)
+        assert note(picker) == "1 Lead matches “Ada L”"
 
 
 async def test_ada_finds_ada_lovelace_and_enter_opens_it(tmp_path):
@@ -118,7 +118,7 @@ async def test_no_match_says_so(tmp_path):
         await type_text(pilot, "xyzzy")
         await settle(pilot, DEBOUNCE)
         assert result_lines(picker) == []
-        assert note(picker) == "No Leads match “xyzzy”"
+        assert note(picker) == "No Leads match “xyzzy” · shift+tab: another module"
 
 
 async def test_search_in_another_module(tmp_path):
@@ -330,3 +330,21 @@ async def test_a_new_record_replaces_the_old_one_and_cancels_its_work(tmp_path):
         assert not old.is_attached
         assert all(w.is_cancelled or w.is_finished for w in old_workers)
         assert not [w for w in app.workers if w.node is old]
+
+
+async def test_a_failed_module_list_falls_back_and_o_tries_again(tmp_path):
+    app, sandbox = make_demo_app(state_dir=tmp_path)
+    sandbox.faults.always = "500"
+    async with app.run_test(size=(100, 30)) as pilot:
+        picker = await wait_for_screen(pilot, PickerScreen)
+        assert [m.api_name for m in picker.modules] == [m.api_name for m in STANDARD_MODULES]
+        panel = picker.query_one(ErrorPanel)
+        assert panel.has_class("-visible") and "INTERNAL_SERVER_ERROR" in str(panel.render())
+        assert "o tries again" in str(picker.query_one("#modules-note", Static).render())
+        sandbox.faults.always = None
+        picker.query_one("#results", OptionList).focus()
+        await pilot.press("o")
+        await settle(pilot)
+        assert [m.api_name for m in picker.modules][-1] == "Projects"
+        assert not panel.has_class("-visible")
+        assert result_lines(picker)[0].startswith("Nora Empty")

@@ -233,7 +233,7 @@ class PickerScreen(Screen[None]):
             else:
                 self.query_one(ErrorPanel).show_error(error, title="Could not list the modules")
                 modules = standard_modules()
-                note.update(Text("The standard modules, until the module list loads.", style="dim"))
+                note.update(Text("The standard modules only: the module list could not be read (o tries again).", style="dim"))
                 self._show_modules(modules)
                 return
         except Exception as error:  # noqa: BLE001 - a bug still gets a sentence, not a traceback
@@ -244,7 +244,10 @@ class PickerScreen(Screen[None]):
             note.update(Text("Standard modules only: no access to the module settings.", style="dim"))
         self.app.modules = modules  # type: ignore[attr-defined]
         self._show_modules(modules or standard_modules())
-        if self._showing_recent:
+        if self.query_one(ErrorPanel).error is not None:
+            # Zoho answers again: redo what failed with it.
+            self._query_changed(self.query_one("#query", Input).value, delay=0.0)
+        elif self._showing_recent:
             # Recent records of custom modules can now say which module they are in.
             results = self.query_one("#results", OptionList)
             self._show_records(self.records, with_modules=True, highlight=results.highlighted or 0)
@@ -334,6 +337,7 @@ class PickerScreen(Screen[None]):
             return
         self._first_records[module.api_name] = records
         if module.api_name == self.module.api_name and not self.query_one("#query", Input).value.strip():
+            self.query_one(ErrorPanel).clear_error()
             self._show_first_records(records)
 
     @work(exclusive=True, group="find", exit_on_error=False)
@@ -356,9 +360,10 @@ class PickerScreen(Screen[None]):
             self.app.open_record(records[0])  # type: ignore[attr-defined]
         elif records:
             more = " (the first 20: type more to narrow)" if len(records) >= 20 else ""
-            self._set_note(f"{len(records)} {module.label} match “{one_line(text)}”{more}")
+            found = f"1 {singular(module)} matches" if len(records) == 1 else f"{len(records)} {module.label} match"
+            self._set_note(f"{found} “{one_line(text)}”{more}")
         else:
-            self._set_note(f"No {module.label} match “{one_line(text)}”")
+            self._set_note(f"No {module.label} match “{one_line(text)}” · shift+tab: another module")
 
     def _open_pasted(self, text: str) -> bool:
         """A record id opens in the chosen module; a CRM link names its own module."""
