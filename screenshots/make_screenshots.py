@@ -29,9 +29,14 @@ from textual.pilot import Pilot  # noqa: E402
 from tui.app import CrmEmailsApp  # noqa: E402
 from tui.sandbox.data import DEFAULT_SEED, LEAD_CANNOT_PROCESS, LEAD_MAIN  # noqa: E402
 from tui.screens.picker import SEARCH_DELAY_S, PickerScreen  # noqa: E402
-from tui.screens.record import DETAIL_DELAY_S, RecordScreen  # noqa: E402
+from tui.screens.record import RecordScreen  # noqa: E402
 from tui.session import demo_client  # noqa: E402
 from tui.zoho.client import ZohoClient  # noqa: E402
+
+# Longer than a burst of key presses takes, so moving the cursor down fetches one detail, always
+# the same number of calls (the status line shows the count).
+DETAIL_DELAY_S = 0.6
+RecordScreen.detail_delay = DETAIL_DELAY_S
 
 # Positions in the demo record's mailbox (tui/sandbox/showcase.py): newest first.
 HTML_NEWSLETTER = 0
@@ -76,6 +81,7 @@ def open_email(position: int, *, enter: bool = False) -> Callable[[Pilot], Await
 
     async def steps(pilot: Pilot) -> None:
         await until(pilot, RecordScreen)
+        await settle(pilot, DETAIL_DELAY_S + 0.3)  # the first email's detail, before moving
         await pilot.press(*(["j"] * position))
         if enter:
             await pilot.press("enter")
