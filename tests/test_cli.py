@@ -78,6 +78,74 @@ def test_module_names_are_forgiving():
     assert cli.parse_target(["Projects", "1"]) == ("Projects", "1")
 
 
+@pytest.mark.parametrize("argv", [["--port", "99999"], ["--port", "-1"], ["--latency", "-5"]])
+def test_bad_sandbox_options_are_usage_errors(argv, capsys):
+    assert cli.main(["sandbox", *argv]) == 2
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_sandbox_latency_from_the_spec_is_kept_and_the_flag_wins():
+    def faults(*argv: str):
+        return cli.sandbox_faults(cli.parse(["sandbox", *argv]))
+
+    assert faults().latency_ms == 0
+    assert faults("--faults", "latency=300,429=0.1").latency_ms == 300
+    assert faults("--faults", "latency=300", "--latency", "50").latency_ms == 50
+    assert faults("--latency", "0", "--faults", "latency=300").latency_ms == 0
+
+
+@pytest.fixture
+def sandbox_server(monkeypatch):
+    """An in-process sandbox server, and the environment pointing this process at it."""
+    from tui.sandbox.app import Sandbox
+    from tui.sandbox.server import SandboxServer
+
+    with SandboxServer(Sandbox()) as server:
+        for name, value in (("ZOHO_CLIENT_ID", data.CLIENT_ID), ("ZOHO_CLIENT_SECRET", data.CLIENT_SECRET),
+                            ("ZOHO_REFRESH_TOKEN", data.REFRESH_TOKEN), ("ZOHO_API_DOMAIN", server.url),
+                            ("ZOHO_ACCOUNTS_URL", server.url)):
+            monkeypatch.setenv(name, value)
+        yield server
+
+
+def test_a_usage_error_leaves_the_output_file_alone(sandbox_server, tmp_path):
+    out = tmp_path / "emails.jsonl"
+    out.write_text("the last good export\n")
+    assert cli.main(["export", *data.LEAD_TEN, "--type", "sent", "-o", str(out)]) == 2
+    assert cli.main(["export", *data.LEAD_TEN, "--type", "all_contacts_sent_crm_emails", "-o", str(out)]) == 2
+    assert out.read_text() == "the last good export\n"
+    assert sandbox_server.sandbox.calls == []
+
+
+def test_an_export_cut_short_says_the_output_is_incomplete(sandbox_server, monkeypatch, capsys):
+    from tui.sandbox.wire import zoho_error
+
+    sandbox = sandbox_server.sandbox
+    answer = sandbox.handle
+
+    def third_page_refused(method, target, headers, body=b"", **kwargs):
+        if "/Emails" in target and sandbox.count("/Emails") >= 2:
+            return zoho_error(400, "CANNOT_PROCESS", "IMAP sync in progress")
+        return answer(method, target, headers, body, **kwargs)
+
+    monkeypatch.setattr(sandbox, "handle", third_page_refused)
+    assert cli.main(["export", *data.LEAD_MAIN]) == 1
+    captured = capsys.readouterr()
+    assert len(captured.out.splitlines()) == 20
+    assert "Stopped after 20 emails (3 API calls): the output is incomplete." in captured.err
+    assert "CANNOT_PROCESS" in captured.err and "Exported" not in captured.err
+
+
+def test_a_reader_that_goes_away_ends_the_export_quietly(sandbox_env):
+    export = subprocess.Popen(
+        [PYTHON, "-m", "tui", "export", *data.LEAD_BULK], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=sandbox_env
+    )
+    assert json.loads(export.stdout.readline())["message_id"]
+    export.stdout.close()  # like `| head -1`
+    assert export.wait(timeout=60) == 141
+    assert "Traceback" not in export.stderr.read().decode()
+
+
 def test_sandbox_refuses_a_non_loopback_host():
     result = crm_emails("sandbox", "--host", "0.0.0.0", "--port", "0", timeout=30)
     assert result.returncode == 2
@@ -186,6 +254,7 @@ def test_auth_login_status_logout_against_the_sandbox(sandbox_env, tmp_path):
     export = crm_emails("export", *data.LEAD_ONE, env=env)
     assert export.returncode == 0, export.stderr
     assert len(export.stdout.splitlines()) == 1
+    assert "Exported 1 email (1 API call)." in export.stderr
 
     logout = crm_emails("auth", "logout", "--revoke", env=env)
     assert logout.returncode == 0, logout.stderr

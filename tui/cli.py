@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
+    from tui.sandbox.app import Faults
     from tui.zoho.client import ZohoClient
     from tui.zoho.errors import ZohoError
 
@@ -71,12 +72,6 @@ def build_command_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="crm-emails", formatter_class=argparse.RawDescriptionHelpFormatter)
     _connection_options(parser, defaults=True)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    def command(name: str, **kwargs: Any) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, **kwargs)
-        _connection_options(sub, defaults=False)
-        return sub
-
     auth = commands.add_parser("auth", help="connect a Zoho org: login, status, logout")
     auth_commands = auth.add_subparsers(dest="auth_command", required=True, metavar="ACTION")
     login = auth_commands.add_parser(
@@ -98,11 +93,12 @@ def build_command_parser() -> argparse.ArgumentParser:
     _connection_options(logout, defaults=False)
     logout.add_argument("--revoke", action="store_true", help="also revoke the refresh token at Zoho")
 
-    export = command(
+    export = commands.add_parser(
         "export",
         help="write every email of a record as JSON Lines",
         description="Every email of the record as JSON Lines, one object per line, in the API's order. Progress goes to stderr.",
     )
+    _connection_options(export, defaults=False)
     export.add_argument("module", metavar="MODULE", help="module API name: Leads, Contacts, Deals, ... or a custom module")
     export.add_argument("record_id", metavar="RECORD_ID")
     export.add_argument("--type", dest="email_type", metavar="TYPE", help="sent_from_crm, scheduled_in_crm, drafts, user_emails, ...")
@@ -110,17 +106,36 @@ def build_command_parser() -> argparse.ArgumentParser:
     export.add_argument("--bodies", action="store_true", help="merge each email's detail (content, attachments): one more call per email")
     export.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
 
-    sandbox = command(
+    # No connection options: the sandbox serves credentials, it uses none.
+    sandbox = commands.add_parser(
         "sandbox",
         help="run the fake Zoho (Accounts + CRM) on loopback",
         description="Serves the sandbox over HTTP on loopback and prints the shell lines that point crm-emails at it.",
     )
     sandbox.add_argument("--host", default="127.0.0.1", help="loopback address to listen on (default: 127.0.0.1)")
-    sandbox.add_argument("--port", type=int, default=8765, help="port (default: 8765; 0 picks a free one)")
+    sandbox.add_argument("--port", type=_port, default=8765, help="port (default: 8765; 0 picks a free one)")
     sandbox.add_argument("--seed", type=int, default=None, help="data seed (default: the demo's)")
-    sandbox.add_argument("--latency", type=int, default=0, metavar="MS", help="delay every answer by MS milliseconds")
-    sandbox.add_argument("--faults", default="", metavar="SPEC", help="e.g. 429=0.1,500=0.05,drop=0.02,expire=100")
+    sandbox.add_argument(
+        "--latency", type=_milliseconds, default=None, metavar="MS", help="delay every answer by MS milliseconds"
+    )
+    sandbox.add_argument(
+        "--faults", default="", metavar="SPEC", help="e.g. 429=0.1,500=0.05,drop=0.02,expire=100 (also latency=MS)"
+    )
     return parser
+
+
+def _port(text: str) -> int:
+    port = int(text)
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is 0 to 65535, not {port}")
+    return port
+
+
+def _milliseconds(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"cannot be negative: {value}")
+    return value
 
 
 def parse(argv: Sequence[str]) -> argparse.Namespace:
@@ -177,6 +192,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("crm-emails: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`crm-emails export ... | head`): stop quietly, as other Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit-time flush cannot fail again
+        return 141
 
 
 def print_error(error: ZohoError, stream: TextIO | None = None) -> None:
@@ -397,8 +416,10 @@ async def auth_logout(args: argparse.Namespace) -> int:
 def run_export(args: argparse.Namespace) -> int:
     import asyncio
 
-    if args.owner_id and args.email_type != "user_emails":
-        raise CliUsageError("--owner-id only goes with --type user_emails")
+    from tui.zoho.client import check_email_filters
+
+    # Before -o truncates a file that may hold the last good export.
+    check_email_filters(normalise_module(args.module), args.email_type, args.owner_id)
     if args.output:
         with open(args.output, "w", encoding="utf-8", newline="\n") as out:
             return asyncio.run(export(args, out))
@@ -409,20 +430,27 @@ async def export(args: argparse.Namespace, out: TextIO) -> int:
     import json
 
     from tui.session import open_client
+    from tui.zoho.errors import ZohoError
 
     progress = Progress(sys.stderr)
     module = normalise_module(args.module)
     async with await open_client(**connection(args), api_version=args.api_version) as client:
         written = 0
-        async for page in client.iter_email_pages(module, args.record_id, type=args.email_type, owner_id=args.owner_id):
-            rows = list(page.raw_emails)
-            if args.bodies:
-                rows = await with_bodies(client, module, args.record_id, page)
-            for row in rows:
-                out.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")))
-                out.write("\n")
-            written += len(rows)
-            progress.update(written, client.calls)
+        pages = client.iter_email_pages(module, args.record_id, type=args.email_type, owner_id=args.owner_id)
+        try:
+            async for page in pages:
+                rows = list(page.raw_emails)
+                if args.bodies:
+                    rows = await with_bodies(client, module, args.record_id, page)
+                for row in rows:
+                    out.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")))
+                    out.write("\n")
+                written += len(rows)
+                progress.update(written, client.calls)
+        except ZohoError:
+            out.flush()
+            progress.stopped(written, client.calls)
+            raise
         out.flush()
         progress.done(written, client.calls)
     return 0
@@ -458,9 +486,21 @@ class Progress:
             print(f"{emails} emails…", file=self.stream)
 
     def done(self, emails: int, calls: int) -> None:
+        self._final(f"Exported {plural(emails, 'email')} ({plural(calls, 'API call')}).")
+
+    def stopped(self, emails: int, calls: int) -> None:
+        """Before the error: a partial file must not pass for a whole export."""
+        if emails:
+            self._final(f"Stopped after {plural(emails, 'email')} ({plural(calls, 'API call')}): the output is incomplete.")
+
+    def _final(self, line: str) -> None:
         if self.tty:
-            self.stream.write("\r")
-        print(f"Exported {emails} emails ({calls} API calls).", file=self.stream)
+            self.stream.write("\r\x1b[K")
+        print(line, file=self.stream)
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 # --- sandbox -------------------------------------------------------------------
@@ -468,12 +508,10 @@ class Progress:
 
 def run_sandbox(args: argparse.Namespace) -> int:
     from tui.sandbox import data
-    from tui.sandbox.app import Faults, Sandbox
+    from tui.sandbox.app import Sandbox
     from tui.sandbox.server import SandboxServer
 
-    faults = Faults.parse(args.faults) if args.faults else Faults()
-    faults.latency_ms = args.latency
-    sandbox = Sandbox(data.DEFAULT_SEED if args.seed is None else args.seed, faults=faults)
+    sandbox = Sandbox(data.DEFAULT_SEED if args.seed is None else args.seed, faults=sandbox_faults(args))
     server = SandboxServer(sandbox, host=args.host, port=args.port)
     server.start()
     try:
@@ -484,6 +522,16 @@ def run_sandbox(args: argparse.Namespace) -> int:
     finally:
         server.stop()
     return 0
+
+
+def sandbox_faults(args: argparse.Namespace) -> Faults:
+    """--faults, with --latency (when given) winning over a latency= in the spec."""
+    from tui.sandbox.app import Faults
+
+    faults = Faults.parse(args.faults) if args.faults else Faults()
+    if args.latency is not None:
+        faults.latency_ms = args.latency
+    return faults
 
 
 def sandbox_banner(url: str) -> str:

@@ -171,6 +171,18 @@ def _text(value: Any) -> str | None:
     return None
 
 
+def check_email_filters(module: str, type: str | None, owner_id: str | None) -> None:
+    """The `type` and `owner_id` rules of the Emails list, checked before anything is sent."""
+    email_type = catalog.EMAIL_TYPE_BY_VALUE.get(type)
+    if email_type is None:
+        known = ", ".join(t.value for t in catalog.EMAIL_TYPES if t.value)
+        raise UsageError(f"Unknown email type {type!r}: use one of {known}.")
+    if email_type.accounts_only and module != "Accounts":
+        raise UsageError(f"The email type {type!r} exists only for Accounts, not {module}.")
+    if owner_id is not None and type != catalog.USER_EMAILS:
+        raise UsageError(f"owner_id works only with type={catalog.USER_EMAILS}.")
+
+
 def standard_modules() -> list[Module]:
     """The eight standard modules, for when /settings/modules may not be read."""
     return [
@@ -342,17 +354,6 @@ class ZohoClient:
     def _emails_path(self, module: str, record_id: str) -> str:
         return f"{_segment(module, 'module')}/{_segment(record_id, 'record id')}/Emails"
 
-    @staticmethod
-    def _check_type(module: str, type: str | None, owner_id: str | None) -> None:
-        email_type = catalog.EMAIL_TYPE_BY_VALUE.get(type)
-        if email_type is None:
-            known = ", ".join(t.value for t in catalog.EMAIL_TYPES if t.value)
-            raise UsageError(f"Unknown email type {type!r}: use one of {known}.")
-        if email_type.accounts_only and module != "Accounts":
-            raise UsageError(f"The email type {type!r} exists only for Accounts, not {module}.")
-        if owner_id is not None and type != catalog.USER_EMAILS:
-            raise UsageError(f"owner_id works only with type={catalog.USER_EMAILS}.")
-
     async def list_emails(
         self,
         module: str,
@@ -364,7 +365,7 @@ class ZohoClient:
     ) -> EmailPage:
         """One page (10 at most) of a record's emails; an empty page for HTTP 204."""
         path = self._emails_path(module, record_id)
-        self._check_type(module, type, owner_id)
+        check_email_filters(module, type, owner_id)
         if owner_id is not None:
             owner_id = _segment(owner_id, "owner id")
         body = await self._get_json(path, {"type": type, "owner_id": owner_id, "index": index})
