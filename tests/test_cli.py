@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -13,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from keyring_backends import memory_keyring  # noqa: F401
 from tui import cli
+from tui.credentials import SERVICE
 from tui.sandbox import data
 
 PYTHON = sys.executable
@@ -106,6 +109,53 @@ def sandbox_server(monkeypatch):
                             ("ZOHO_ACCOUNTS_URL", server.url)):
             monkeypatch.setenv(name, value)
         yield server
+
+
+@pytest.fixture
+def keyring_sandbox(monkeypatch, memory_keyring):  # noqa: F811
+    """A sandbox server with only the two scopes emails need, and no credentials in the environment."""
+    from tui.sandbox.app import Sandbox
+    from tui.sandbox.server import SandboxServer
+
+    with SandboxServer(Sandbox(scopes=("ZohoCRM.modules.READ", "ZohoCRM.modules.emails.READ"))) as server:
+        monkeypatch.setenv("ZOHO_ACCOUNTS_URL", server.url)
+        monkeypatch.setattr(sys, "stdin", io.StringIO(f"{data.CLIENT_SECRET}\n"))
+        yield server
+
+
+def test_login_without_the_org_scope_still_succeeds(keyring_sandbox, memory_keyring, capsys):  # noqa: F811
+    assert cli.main(["auth", "login", "--client-id", data.CLIENT_ID, "--code", data.GRANT_CODE]) == 0
+    out = capsys.readouterr().out
+    assert f"API domain: {keyring_sandbox.url}" in out
+    assert "Org: not readable (OAUTH_SCOPE_MISMATCH" in out
+    assert (SERVICE, "default") in memory_keyring.entries
+
+
+def test_status_proves_the_refresh_token_works_even_with_a_cached_access_token(keyring_sandbox, memory_keyring, capsys):  # noqa: F811
+    assert cli.main(["auth", "login", "--client-id", data.CLIENT_ID, "--code", data.GRANT_CODE]) == 0
+    stored = json.loads(memory_keyring.entries[(SERVICE, "default")])
+    sandbox = keyring_sandbox.sandbox
+    token_calls = len(sandbox.token_calls)
+
+    assert cli.main(["auth", "status"]) == 0
+    assert "Refresh: works" in capsys.readouterr().out
+    assert [c.params["grant_type"] for c in sandbox.token_calls[token_calls:]] == ["refresh_token"]
+    fresh = json.loads(memory_keyring.entries[(SERVICE, "default")])["access_token"]
+    assert fresh != stored["access_token"], "the new token is kept for the next launch"
+
+    sandbox.handle("POST", f"/oauth/v2/token/revoke?token={stored['refresh_token']}", {})
+    assert cli.main(["auth", "status"]) == 1
+    out = capsys.readouterr().out
+    assert "Refresh: failed" in out and "invalid_code" in out
+
+
+def test_logout_says_when_there_was_nothing_to_forget(memory_keyring, monkeypatch, capsys):  # noqa: F811
+    assert cli.main(["auth", "logout"]) == 0
+    assert "Nothing stored for profile 'default'" in capsys.readouterr().out
+    for name in ("ZOHO_CLIENT_ID", "ZOHO_CLIENT_SECRET", "ZOHO_REFRESH_TOKEN"):
+        monkeypatch.setenv(name, "x")
+    assert cli.main(["auth", "logout"]) == 0
+    assert "still set in the environment" in capsys.readouterr().out
 
 
 def test_a_usage_error_leaves_the_output_file_alone(sandbox_server, tmp_path):

@@ -308,6 +308,7 @@ async def auth_login(args: argparse.Namespace) -> int:
     import httpx
 
     from tui import credentials
+    from tui.session import client_from_credentials
     from tui.zoho.auth import exchange_grant_code
     from tui.zoho.catalog import DATA_CENTERS, DEFAULT_DC
 
@@ -343,45 +344,50 @@ async def auth_login(args: argparse.Namespace) -> int:
     )
     await asyncio.to_thread(credentials.store, creds)
     print(f"Stored profile {args.profile!r} in the OS keyring (data center {dc}).")
-    await report_org(args)
+    # These credentials, not whatever ZOHO_* variables the environment holds (they would win in resolve).
+    async with client_from_credentials(creds, api_version=args.api_version) as client:
+        await report_org(client)
     return 0
 
 
-async def report_org(args: argparse.Namespace) -> None:
-    """Which org the credentials reach: the proof that they work."""
+async def report_org(client: ZohoClient) -> None:
+    """Where API calls go and which org they reach. A token without ZohoCRM.org.READ still works for emails."""
     from tui.render.safe import one_line
-    from tui.session import open_client
+    from tui.zoho.errors import ZohoError
 
-    async with await open_client(**connection(args), api_version=args.api_version) as client:
+    print(f"API domain: {one_line(client.api_domain or '?')}")
+    try:
         org = await client.org()
-        print(f"API domain: {one_line(client.api_domain)}")
-        if org is not None:
-            print(f"Org: {one_line(org.company_name or '(unnamed)')} ({one_line(org.domain_name or org.id or '?')})")
+    except ZohoError as error:
+        if error.code not in ("OAUTH_SCOPE_MISMATCH", "NO_PERMISSION"):
+            raise
+        print(f"Org: not readable ({error.code}: the grant lacks ZohoCRM.org.READ; web links will be missing)")
+        return
+    if org is not None:
+        print(f"Org: {one_line(org.company_name or '(unnamed)')} ({one_line(org.domain_name or org.id or '?')})")
 
 
 async def auth_status(args: argparse.Namespace) -> int:
-    import asyncio
-
-    from tui import credentials
     from tui.render.safe import one_line
+    from tui.session import client_from_credentials, resolve_credentials
+    from tui.zoho.errors import ZohoError
 
-    creds = await asyncio.to_thread(credentials.resolve, **connection(args))
+    creds = await resolve_credentials(**connection(args))
     where = {"env": "environment variables", "keyring": f"the OS keyring (profile {creds.profile!r})"}
     print(f"Credentials: {where.get(creds.source, creds.source)}")
     print(f"Data center: {creds.dc}")
     print(f"Accounts: {one_line(creds.accounts_url)}")
     print(f"Client ID: {mask(creds.client_id)}")
-    try:
-        await report_org(args)
-    except Exception as error:
-        from tui.zoho.errors import ZohoError
-
-        if not isinstance(error, ZohoError):
-            raise
-        print("Refresh: failed")
-        print_error(error, sys.stdout)
-        return 1
-    print("Refresh: works")
+    async with client_from_credentials(creds, api_version=args.api_version) as client:
+        try:
+            # A valid access token cached in the keyring proves nothing about the refresh token: mint one.
+            await client.tokens.refresh()
+        except ZohoError as error:
+            print("Refresh: failed")
+            print_error(error, sys.stdout)
+            return 1
+        print("Refresh: works")
+        await report_org(client)
     return 0
 
 
@@ -405,8 +411,12 @@ async def auth_logout(args: argparse.Namespace) -> int:
         async with httpx.AsyncClient(timeout=30) as http:
             await revoke_refresh_token(http, creds.accounts_url, creds.refresh_token)
         print("Revoked the refresh token at Zoho.")
-    await asyncio.to_thread(credentials.forget, args.profile)
-    print(f"Forgot profile {args.profile!r}.")
+    if await asyncio.to_thread(credentials.forget, args.profile):
+        print(f"Forgot profile {args.profile!r}.")
+    else:
+        print(f"Nothing stored for profile {args.profile!r}: nothing to forget.")
+    if all(os.environ.get(name, "").strip() for name in credentials.SECRET_ENV):
+        print(f"{', '.join(credentials.SECRET_ENV)} are still set in the environment, and they win: unset them too.")
     return 0
 
 

@@ -93,6 +93,21 @@ async def open_client(
     creds = await resolve_credentials(
         profile, dc=dc, api_domain=api_domain, accounts_url=accounts_url, timeout=keyring_timeout
     )
+    return client_from_credentials(
+        creds, api_version=api_version, on_retry=on_retry, keyring_timeout=keyring_timeout, transport=transport, clock=clock
+    )
+
+
+def client_from_credentials(
+    creds: Credentials,
+    *,
+    api_version: str = "v8",
+    on_retry: OnRetry | None = None,
+    keyring_timeout: float = credentials.DEFAULT_TIMEOUT,
+    transport: httpx.AsyncBaseTransport | None = None,
+    clock: Callable[[], float] = time.time,
+) -> ZohoClient:
+    """A client on these credentials; new access tokens go back to the keyring when they came from it."""
     on_new_token = keyring_token_cache(creds, keyring_timeout) if creds.source == "keyring" else None
     tokens = TokenSource.from_credentials(creds, on_new_token=on_new_token, transport=transport, clock=clock)
     return ZohoClient(tokens, api_version=api_version, transport=transport, on_retry=on_retry)

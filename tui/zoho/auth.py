@@ -258,6 +258,12 @@ class TokenSource:
         # Shielded: one caller giving up must not cancel the refresh the others wait for.
         return await asyncio.shield(self._refreshing)
 
+    async def refresh(self) -> str:
+        """A new access token now, whatever the cached one (`auth status` proves the refresh token works)."""
+        if self._refreshing is None:
+            self._token = self._expires_at = None
+        return await self.access_token()
+
     def _refresh_done(self, task: asyncio.Future[str]) -> None:
         if self._refreshing is task:
             self._refreshing = None
