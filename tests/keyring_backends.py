@@ -56,6 +56,36 @@ class BlockingKeyring(_TestOnly):
         self.gate.set()
 
 
+class AskingKeyring(MemoryKeyring):
+    """Like keyrings.cryptfile: locked until its `keyring_key` property has asked the person for the password."""
+
+    password = "correct horse"
+
+    def __init__(self, answer: str = password) -> None:
+        super().__init__()
+        self.answer = answer
+        self.asked_on: list[str] = []  # the thread each question was asked on
+        self._key: str | None = None
+
+    @property
+    def keyring_key(self) -> str:
+        if self._key is None:
+            self.asked_on.append(threading.current_thread().name)
+            if self.answer != self.password:
+                raise ValueError("Incorrect Password")
+            self._key = self.answer
+        return self._key
+
+    def get_password(self, service: str, username: str) -> str | None:
+        if self._key is None:  # cryptfile would prompt here, in whatever thread asked
+            raise keyring.errors.KeyringLocked("the encrypted keyring asks for its password")
+        return super().get_password(service, username)
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.get_password(service, username)
+        super().set_password(service, username, password)
+
+
 class LockedKeyring(_TestOnly):
     def get_password(self, service: str, username: str) -> str | None:
         raise keyring.errors.KeyringLocked("Failed to unlock the collection!")
@@ -63,12 +93,15 @@ class LockedKeyring(_TestOnly):
     set_password = delete_password = get_password  # type: ignore[assignment]
 
 
-@pytest.fixture
-def memory_keyring():
-    backend = MemoryKeyring()
+def _installed(backend):
     keyring.set_keyring(backend)
     yield backend
     keyring.set_keyring(keyring.backends.fail.Keyring())
+
+
+@pytest.fixture
+def memory_keyring():
+    yield from _installed(MemoryKeyring())
 
 
 @pytest.fixture
@@ -84,3 +117,8 @@ def blocking_keyring():
 def fail_keyring():
     keyring.set_keyring(keyring.backends.fail.Keyring())
     yield
+
+
+@pytest.fixture
+def asking_keyring():
+    yield from _installed(AskingKeyring())

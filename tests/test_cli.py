@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from keyring_backends import memory_keyring  # noqa: F401
+from keyring_backends import asking_keyring, fail_keyring, memory_keyring  # noqa: F401
 from tui import cli
 from tui.credentials import SERVICE
 from tui.sandbox import data
@@ -156,6 +156,46 @@ def test_logout_says_when_there_was_nothing_to_forget(memory_keyring, monkeypatc
         monkeypatch.setenv(name, "x")
     assert cli.main(["auth", "logout"]) == 0
     assert "still set in the environment" in capsys.readouterr().out
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("on_terminal", [True, False])
+def test_a_file_keyring_asks_for_its_password_on_the_terminal_first(asking_keyring, monkeypatch, capsys, on_terminal):  # noqa: F811
+    """Like keyrings.cryptfile: asked on the main thread, untimed, before any bounded keyring call."""
+    from tui.sandbox.app import Sandbox
+    from tui.sandbox.server import SandboxServer
+
+    monkeypatch.setattr(sys, "stdin", Terminal() if on_terminal else io.StringIO())
+    with SandboxServer(Sandbox()) as server:
+        blob = {"client_id": data.CLIENT_ID, "client_secret": data.CLIENT_SECRET, "refresh_token": data.REFRESH_TOKEN,
+                "accounts_url": server.url, "api_domain": server.url}
+        asking_keyring.entries[(SERVICE, "default")] = json.dumps(blob)
+        status = cli.main(["auth", "status"])
+    captured = capsys.readouterr()
+    if on_terminal:
+        assert status == 0, captured.err
+        assert asking_keyring.asked_on == ["MainThread"]
+        assert "Refresh: works" in captured.out
+    else:  # nobody to answer: the bounded call fails with the ways out
+        assert status == 1
+        assert asking_keyring.asked_on == []
+        assert "KEYRING" in captured.err and "PYTHON_KEYRING_BACKEND" in captured.err
+
+
+def test_login_does_not_spend_the_grant_code_when_the_keyring_fails(fail_keyring, monkeypatch, capsys):  # noqa: F811
+    from tui.sandbox.app import Sandbox
+    from tui.sandbox.server import SandboxServer
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO(f"{data.CLIENT_SECRET}\n"))
+    with SandboxServer(Sandbox()) as server:
+        monkeypatch.setenv("ZOHO_ACCOUNTS_URL", server.url)
+        assert cli.main(["auth", "login", "--client-id", data.CLIENT_ID, "--code", data.GRANT_CODE]) == 1
+        assert server.sandbox.token_calls == []
+    assert "no keyring backend" in capsys.readouterr().err
 
 
 def test_a_usage_error_leaves_the_output_file_alone(sandbox_server, tmp_path):

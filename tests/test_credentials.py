@@ -7,7 +7,14 @@ import time
 
 import pytest
 
-from keyring_backends import LockedKeyring, blocking_keyring, fail_keyring, memory_keyring  # noqa: F401
+from keyring_backends import (  # noqa: F401
+    AskingKeyring,
+    LockedKeyring,
+    asking_keyring,
+    blocking_keyring,
+    fail_keyring,
+    memory_keyring,
+)
 from tui import credentials
 from tui.credentials import SERVICE, Credentials, check_url, resolve
 from tui.zoho.errors import CredentialsError, UsageError
@@ -190,6 +197,42 @@ def test_store_on_a_blocking_keyring_times_out(blocking_keyring):
 def test_environment_needs_no_keyring_at_all(blocking_keyring):
     assert resolve(env=ENV, timeout=0.05).source == "env"
     assert blocking_keyring.calls == 0
+
+
+# --- file keyrings that ask for their own password (keyrings.cryptfile) -----------------
+
+
+def test_unlock_lets_a_file_keyring_ask_on_this_thread_once(asking_keyring):
+    stored(asking_keyring)
+    with pytest.raises(CredentialsError, match="locked"):
+        resolve(env={})  # in the bounded worker thread nobody could answer the question
+    credentials.unlock()
+    credentials.unlock()
+    assert asking_keyring.asked_on == ["MainThread"]
+    assert resolve(env={}).source == "keyring"
+
+
+def test_a_refused_keyring_password_names_the_ways_out(asking_keyring):
+    asking_keyring.answer = "wrong"
+    with pytest.raises(CredentialsError) as caught:
+        credentials.unlock()
+    assert caught.value.code == "KEYRING"
+    assert "AskingKeyring did not accept the password" in caught.value.message
+    assert_ways_out(caught.value)
+    assert "wrong" not in caught.value.message
+
+
+def test_unlock_leaves_other_keyrings_alone(memory_keyring):
+    credentials.unlock()
+    assert memory_keyring.reads == memory_keyring.writes == 0
+
+
+def test_unlock_on_a_keyring_that_hangs_while_opening_times_out(blocking_keyring, monkeypatch):
+    import keyring
+
+    monkeypatch.setattr(keyring, "get_keyring", lambda: blocking_keyring.get_password("", ""))
+    with pytest.raises(CredentialsError, match="did not answer"):
+        credentials.unlock(timeout=0.05)
 
 
 # --- secrets stay secret -------------------------------------------------------------

@@ -263,6 +263,8 @@ def run_app(args: argparse.Namespace) -> int:
     else:
         from tui.session import open_client
 
+        unlock_keyring()
+
         async def connect() -> ZohoClient:
             return await open_client(**connection(args), api_version=args.api_version)
 
@@ -274,9 +276,23 @@ def run_app(args: argparse.Namespace) -> int:
 # --- auth ----------------------------------------------------------------------
 
 
+def unlock_keyring(*, needed: bool = False) -> None:
+    """On a terminal, let a file keyring ask for its password before anything else needs it.
+
+    Skipped when the environment holds the credentials (unless the keyring is `needed`), and
+    off a terminal, where nobody could answer: there the bounded keyring calls fail with the ways out.
+    """
+    from tui import credentials
+
+    on_terminal = sys.stdin is not None and sys.stdin.isatty()
+    if on_terminal and (needed or not credentials.environment_has_credentials()):
+        credentials.unlock()
+
+
 def run_auth(args: argparse.Namespace) -> int:
     import asyncio
 
+    unlock_keyring(needed=args.auth_command != "status")
     action = {"login": auth_login, "status": auth_status, "logout": auth_logout}[args.auth_command]
     return asyncio.run(action(args))
 
@@ -325,6 +341,8 @@ async def auth_login(args: argparse.Namespace) -> int:
     api_domain_override = args.api_domain or os.environ.get("ZOHO_API_DOMAIN")
     if api_domain_override:
         api_domain_override = credentials.check_url(api_domain_override)
+    # A grant code works once: find out that the keyring fails before spending it.
+    await asyncio.to_thread(credentials.check_keyring, args.profile)
 
     async with httpx.AsyncClient(timeout=30) as http:
         grant = await exchange_grant_code(http, accounts_url, client_id, client_secret, code)
@@ -415,7 +433,7 @@ async def auth_logout(args: argparse.Namespace) -> int:
         print(f"Forgot profile {args.profile!r}.")
     else:
         print(f"Nothing stored for profile {args.profile!r}: nothing to forget.")
-    if all(os.environ.get(name, "").strip() for name in credentials.SECRET_ENV):
+    if credentials.environment_has_credentials():
         print(f"{', '.join(credentials.SECRET_ENV)} are still set in the environment, and they win: unset them too.")
     return 0
 
@@ -430,6 +448,7 @@ def run_export(args: argparse.Namespace) -> int:
 
     # Before -o truncates a file that may hold the last good export.
     check_email_filters(normalise_module(args.module), args.email_type, args.owner_id)
+    unlock_keyring()
     if args.output:
         with open(args.output, "w", encoding="utf-8", newline="\n") as out:
             return asyncio.run(export(args, out))
@@ -489,7 +508,7 @@ class Progress:
 
     def update(self, emails: int, calls: int) -> None:
         if self.tty:
-            self.stream.write(f"\r{emails} emails, {calls} API calls")
+            self.stream.write(f"\r{plural(emails, 'email')}, {plural(calls, 'API call')}")
             self.stream.flush()
         elif emails - self.last_line >= 500:
             self.last_line = emails

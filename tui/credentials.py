@@ -195,6 +195,29 @@ def _read_blob(profile: str, timeout: float) -> dict[str, Any] | None:
     return blob
 
 
+def unlock(timeout: float = DEFAULT_TIMEOUT) -> None:
+    """Let a file keyring that asks for its own password (keyrings.cryptfile, keyrings.alt's
+    EncryptedKeyring) ask it now, on the terminal, with no time limit: a person typing is not a
+    locked keyring, and five seconds is too short to type a password. Call it on the main thread
+    of a command run in a terminal, before a full-screen app owns the terminal. BLOCKING.
+    """
+    backend = _call_keyring("opening", keyring.get_keyring, timeout)
+    for candidate in getattr(backend, "backends", None) or [backend]:  # a ChainerBackend holds several
+        if not isinstance(getattr(type(candidate), "keyring_key", None), property):
+            continue
+        try:
+            candidate.keyring_key  # noqa: B018 - asks once; the backend keeps the key for this process
+        except ValueError:
+            raise _keyring_failure(f"{type(candidate).__name__} did not accept the password") from None
+        except Exception as exc:  # noqa: BLE001 - any backend failure is a keyring failure
+            raise _keyring_failure(f"unlocking {type(candidate).__name__} raised {type(exc).__name__}") from None
+
+
+def check_keyring(profile: str = DEFAULT_PROFILE, timeout: float = DEFAULT_TIMEOUT) -> None:
+    """Raise the keyring's failure now: `auth login` checks before spending a single-use grant code."""
+    _call_keyring("reading", lambda: keyring.get_password(SERVICE, profile), timeout)
+
+
 def store(creds: Credentials, timeout: float = DEFAULT_TIMEOUT) -> None:
     """Save credentials (and any cached access token) in the keyring entry of creds.profile."""
     blob = creds.to_blob()
@@ -242,6 +265,12 @@ def cache_access_token(
 # --- resolution ---------------------------------------------------------------------
 
 
+def environment_has_credentials(env: Mapping[str, str] | None = None) -> bool:
+    """True when the environment holds all three secrets: then the keyring is never read."""
+    env = os.environ if env is None else env
+    return all(env.get(name, "").strip() for name in SECRET_ENV)
+
+
 def _float(value: Any) -> float | None:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
@@ -269,8 +298,8 @@ def resolve(
     api_domain = check_url(api_domain) if api_domain else None
     accounts_url = check_url(accounts_url) if accounts_url else None
 
-    client_id, client_secret, refresh_token = (env.get(name, "").strip() for name in SECRET_ENV)
-    if client_id and client_secret and refresh_token:
+    if environment_has_credentials(env):
+        client_id, client_secret, refresh_token = (env[name].strip() for name in SECRET_ENV)
         return Credentials(
             client_id,
             client_secret,
