@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import re
 from datetime import timedelta
-from pathlib import Path
 
+from shared_files import shared_path
 from tui.zoho.models import (
     Attachment,
     BouncedStatus,
@@ -25,13 +25,11 @@ from tui.zoho.models import (
     parse_time,
 )
 
-SEED = Path(__file__).resolve().parents[2].parent / "shared" / "seeds" / "000_47625892845283fa.txt"
 
 
 def seed_samples() -> list[dict]:
     """The two sample responses of Zoho's doc page, made valid JSON (the stray quote, the `{...}` elision)."""
-    assert SEED.exists(), f"shared/ is expected beside the repo: {SEED}"
-    text = SEED.read_text()
+    text = shared_path("seeds", "000_47625892845283fa.txt").read_text()
     text = text.replace('"test with attachment"",', '"test with attachment",')
     text = re.sub(r",\s*\{\s*\.\.\.\s*\}", "", text)
     samples = []
