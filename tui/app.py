@@ -7,6 +7,7 @@ name and remember recent records. Screens do the rest (tui/screens), widgets dra
 
 from __future__ import annotations
 
+import asyncio
 import math
 import time
 from collections.abc import Awaitable, Callable, Iterable
@@ -40,6 +41,7 @@ TITLE = "crm-emails"
 # A sub-title, so the header says it on every screen, beside the record's name too.
 DEMO_SUBTITLE = "DEMO DATA (sandbox)"
 CALLS_REFRESH_S = 0.5
+CLOSE_TIMEOUT_S = 2.0
 
 
 def retry_reason(error: ZohoError) -> str:
@@ -109,6 +111,14 @@ class CrmEmailsApp(App[None]):
         self.set_interval(CALLS_REFRESH_S, self._tick)
         self.screen_change_signal.subscribe(self, self._screen_changed)
         self.connect()
+
+    async def on_unmount(self) -> None:
+        # Close the connections; a hung socket must not hold up quitting.
+        if self.client is not None:
+            try:
+                await asyncio.wait_for(self.client.aclose(), CLOSE_TIMEOUT_S)
+            except Exception:  # noqa: BLE001 - leaving anyway
+                pass
 
     def _screen_changed(self, screen: Screen) -> None:
         if not self.cursor_blink:

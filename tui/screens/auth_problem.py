@@ -14,6 +14,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from tui.render.safe import clean, one_line
 from tui.widgets.error_panel import error_text
 from tui.widgets.status_line import StatusLine
 from tui.zoho.errors import AuthError, CredentialsError, ZohoError
@@ -21,10 +22,21 @@ from tui.zoho.errors import AuthError, CredentialsError, ZohoError
 
 def _heading(error: ZohoError) -> str:
     if isinstance(error, CredentialsError):
-        return "No Zoho credentials could be read"
+        return "No Zoho credentials could be read (the error is below). To connect:"
     if isinstance(error, AuthError):
-        return "Zoho did not accept the saved credentials"
-    return "Could not connect to Zoho"
+        return "Zoho did not accept the saved credentials (the error is below). To connect again:"
+    return "Could not connect to Zoho (the error is below). To connect:"
+
+
+def _error_text(error: ZohoError) -> Text:
+    """The error's own words. A credentials error's hint says what the steps above say: left out."""
+    if isinstance(error, CredentialsError):
+        text = Text()
+        text.append(one_line(error.code), style="bold")
+        text.append("\n")
+        text.append(clean(error.message).strip())
+        return text
+    return error_text(error)
 
 
 def instructions() -> Text:
@@ -69,9 +81,14 @@ class AuthProblemScreen(Screen[None]):
         text-style: bold;
         color: $error;
     }
+    AuthProblemScreen #heading {
+        margin-bottom: 1;
+    }
     AuthProblemScreen #error {
         border: round $error;
+        border-title-color: $error;
         padding: 0 1;
+        margin-top: 1;
         height: auto;
     }
     """
@@ -89,8 +106,10 @@ class AuthProblemScreen(Screen[None]):
         yield Header()
         with VerticalScroll():
             yield Static(Text(_heading(self.error)), id="heading")
-            yield Static(error_text(self.error), id="error")
             yield Static(instructions(), id="instructions")
+            error = Static(_error_text(self.error), id="error")
+            error.border_title = "The error"
+            yield error
         yield StatusLine("not connected")
         yield Footer()
 
