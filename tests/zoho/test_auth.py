@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 
 import httpx
 import pytest
@@ -129,6 +130,14 @@ async def test_revoke_sends_the_documented_request():
     async with accounts({"error": "invalid_code"}) as http:
         with pytest.raises(AuthError):
             await revoke_refresh_token(http, ACCOUNTS, REFRESH_TOKEN)
+
+
+async def test_the_revoked_token_never_reaches_a_log(caplog):
+    caplog.set_level(logging.DEBUG)
+    async with accounts({"status": "success"}) as http:
+        await revoke_refresh_token(http, ACCOUNTS, REFRESH_TOKEN)
+    assert "/oauth/v2/token/revoke?token=[redacted]" in caplog.text, "httpx logs the request, without the token"
+    assert_no_secret(caplog.text)
 
 
 def test_grant_repr_hides_tokens():

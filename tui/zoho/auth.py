@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
+import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -22,6 +23,20 @@ from tui.credentials import Credentials, check_url
 from tui.zoho.errors import HINTS, AuthError, NetworkError
 
 log = logging.getLogger(__name__)
+
+_TOKEN_IN_QUERY = re.compile(r"([?&]token=)[^&\s\"]*")
+
+
+def _redact_token_query(record: logging.LogRecord) -> bool:
+    """httpx logs each request URL at INFO, and Zoho's revoke call carries the refresh token in its query."""
+    if isinstance(record.args, tuple):
+        record.args = tuple(
+            _TOKEN_IN_QUERY.sub(r"\1[redacted]", str(arg)) if isinstance(arg, httpx.URL) else arg for arg in record.args
+        )
+    return True
+
+
+logging.getLogger("httpx").addFilter(_redact_token_query)
 
 # Refresh this long before the access token expires, so no request carries a dying token.
 REFRESH_MARGIN_S = 120.0
