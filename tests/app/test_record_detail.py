@@ -1,0 +1,143 @@
+"""The detail pane: follows the cursor after a pause, caches, renders big bodies off the UI thread."""
+
+from __future__ import annotations
+
+import gc
+
+from textual.worker import WorkerState
+
+from tests.app.helpers import settle
+from tests.app.record_helpers import (  # noqa: F401 (fixtures)
+    demo,
+    detail_calls,
+    go_to_position,
+    hold_key,
+    pinned_now,
+    quick_retries,
+    record_screen,
+    row_ids,
+    wait_until,
+)
+from tui.sandbox.data import LARGE_NEWSLETTER_POSITION, LEAD_MAIN
+from tui.screens.record import RecordScreen
+from tui.widgets.email_detail import BodyView
+
+WIDE = (160, 48)
+NARROW = (80, 24)
+
+
+async def test_detail_follows_the_cursor_and_is_cached(tmp_path):
+    app, sandbox = demo(LEAD_MAIN, tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await record_screen(pilot)
+        ids = row_ids(screen)
+        assert [c.path.rsplit("/", 1)[-1] for c in detail_calls(sandbox)] == [ids[0]]
+        assert screen.detail_view.message_id == ids[0] and screen.detail_view.state == "detail"
+        await pilot.press("j")
+        await settle(pilot, RecordScreen.detail_delay + 0.1)
+        assert screen.detail_view.message_id == ids[1]
+        assert len(detail_calls(sandbox)) == 2
+        await pilot.press("k")
+        await settle(pilot, RecordScreen.detail_delay + 0.1)
+        await pilot.press("j")
+        await settle(pilot, RecordScreen.detail_delay + 0.1)
+        assert len(detail_calls(sandbox)) == 2, "going back to an email fetched it again"
+        assert screen.detail_view.message_id == ids[1] and screen.detail_view.state == "detail"
+
+
+async def test_holding_j_makes_at_most_two_detail_calls(tmp_path):
+    app, sandbox = demo(LEAD_MAIN, tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await record_screen(pilot)
+        before = len(detail_calls(sandbox))
+        assert before == 1  # the first row, shown on arrival
+        # A held key: 20 presses 30 ms apart (a terminal's key repeat), well inside the pause before fetching.
+        gc.collect()  # a full collection mid-way (garbage of earlier tests) would be a 100+ ms gap
+        await hold_key(pilot, "j", 20, 0.03)
+        await settle(pilot, RecordScreen.detail_delay + 0.1)
+        calls = detail_calls(sandbox)
+        assert len(calls) <= 2, [c.path[-12:] for c in calls]
+        assert len(calls) - before <= 1
+        assert calls[-1].path.endswith(row_ids(screen)[20])
+        assert screen.detail_view.message_id == row_ids(screen)[20]
+        # While the key was held, the pane showed each row's headers at once.
+        assert screen.detail_view.state == "detail"
+
+
+async def test_large_newsletter_converts_without_blocking(tmp_path):
+    app, sandbox = demo(LEAD_MAIN, tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await record_screen(pilot)
+        view = screen.detail_view
+        row = await go_to_position(pilot, LEAD_MAIN, LARGE_NEWSLETTER_POSITION)
+        await wait_until(pilot, lambda: view.rendering, what="the 2 MB body to start converting")
+        body_workers = [w for w in app.workers if w.group == "body" and w.state == WorkerState.RUNNING]
+        assert body_workers, "the body is not converted in a worker"
+        assert body_workers[0].is_running
+        # A key goes through while the thread converts: the UI is not blocked.
+        table = screen.email_list.table
+        await hold_key(pilot, "j", 1, 0.0)
+        await wait_until(pilot, lambda: table.cursor_row == row + 1, what="the key")
+        assert body_workers[0].state == WorkerState.RUNNING
+        assert view.message_id == row_ids(screen)[row + 1]
+        await pilot.press("k")
+        await settle(pilot, RecordScreen.detail_delay + 0.1)
+        assert view.message_id == row_ids(screen)[row]
+        assert not view.rendering
+        assert view.body.line_count > 5000
+        # The body scrolls on its own: focus it and page down.
+        await pilot.press("tab")
+        assert isinstance(app.focused, BodyView)
+        await pilot.press("space", "space")
+        assert view.body.scroll_y > 0
+        assert screen.email_list.table.cursor_row == row
+
+
+async def test_narrow_enter_opens_and_escape_returns_to_the_same_row(tmp_path):
+    app, sandbox = demo(LEAD_MAIN, tmp_path)
+    async with app.run_test(size=NARROW) as pilot:
+        screen = await record_screen(pilot)
+        assert not screen.detail_view.display
+        # At 80 columns nothing is fetched for rows only passed over.
+        for _ in range(3):
+            await pilot.press("j")
+        await settle(pilot, RecordScreen.detail_delay + 0.1)
+        assert detail_calls(sandbox) == []
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.detail_view.display and not screen.email_list.display
+        assert screen.detail_view.message_id == row_ids(screen)[3]
+        assert len(detail_calls(sandbox)) == 1
+        assert isinstance(app.focused, BodyView)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert screen.email_list.display and not screen.detail_view.display
+        assert screen.email_list.table.cursor_row == 3
+        assert app.focused is screen.email_list.table
+        # Widening the terminal shows both panes and follows the cursor.
+        await pilot.resize_terminal(*WIDE)
+        await settle(pilot, RecordScreen.detail_delay + 0.1)
+        assert screen.detail_view.display and screen.email_list.display
+        assert screen.detail_view.message_id == row_ids(screen)[3]
+        assert len(detail_calls(sandbox)) == 1
+
+
+async def test_detail_error_stays_in_the_detail_pane(tmp_path):
+    app, sandbox = demo(LEAD_MAIN, tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await record_screen(pilot)
+        rows = row_ids(screen)
+        sandbox.faults.always = "500"
+        await pilot.press("j")
+        await settle(pilot, RecordScreen.detail_delay + 0.1)
+        view = screen.detail_view
+        assert view.state == "error"
+        panel = view.query_one("#detail-error")
+        assert panel.display and panel.error.code == "INTERNAL_SERVER_ERROR"
+        assert not screen.email_list.error_panel.display
+        assert row_ids(screen) == rows
+        sandbox.faults.always = None
+        await pilot.press("R")
+        await settle(pilot)
+        assert view.state == "detail" and view.message_id == rows[1]
+        assert not panel.display
