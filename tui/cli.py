@@ -80,7 +80,7 @@ def build_command_parser() -> argparse.ArgumentParser:
         description=(
             "Create a Self Client at https://api-console.zoho.com, generate a grant code with the scopes in the "
             "README, then run this. Anything not given as an option is asked for (the secret without echo), "
-            "or read line by line from standard input when it is not a terminal."
+            "or read from standard input when it is not a terminal: client id, client secret, grant code, one a line."
         ),
     )
     _connection_options(login, defaults=False)
