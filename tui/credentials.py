@@ -100,8 +100,8 @@ class Credentials:
 
 
 def is_loopback(host: str | None) -> bool:
-    if not host:
-        return False
+    """127.0.0.0/8, ::1 (bracketed or not) or localhost."""
+    host = (host or "").strip("[]")
     if host.lower() == "localhost":
         return True
     try:

@@ -9,7 +9,6 @@ its credentials to anyone who asks.
 
 from __future__ import annotations
 
-import ipaddress
 import socket
 import sys
 import threading
@@ -17,20 +16,12 @@ import time
 import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from tui.credentials import is_loopback
 from tui.sandbox.app import Sandbox
 from tui.sandbox.wire import MESSAGES, SandboxResponse, zoho_error
 from tui.zoho.errors import UsageError
 
 IDLE_TIMEOUT_SECONDS = 30  # a keep-alive connection nobody uses is closed after this
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 class _Server(ThreadingHTTPServer):
