@@ -302,6 +302,27 @@ async def test_connection_failure_then_success(make_client, sleeps):
     assert client.calls == 3 and len(sleeps) == 2
 
 
+async def test_an_unreachable_token_endpoint_is_retried_like_the_crm(make_client, sleeps):
+    def token_body(n):
+        if n < 3:
+            raise httpx.ConnectError("[Errno 101] Network is unreachable")
+        return {"access_token": f"tok-{n}", "api_domain": API, "expires_in": 3600}
+
+    notices: list[RetryNotice] = []
+    zoho = ScriptedZoho(lambda r: emails_page(["ok"]), token_body=token_body)
+    client = make_client(zoho, token=None, on_retry=notices.append)
+    assert (await client.list_emails(*LEAD)).emails[0].message_id == "ok"
+    assert len(zoho.token_forms) == 3 and len(sleeps) == 2
+    assert [n.reason for n in notices] == ["Zoho Accounts unreachable"] * 2
+    assert client.calls == 1, "token calls cost no API credits"
+
+    zoho = ScriptedZoho(token_body=lambda n: token_body(1))
+    client = make_client(zoho, token=None, max_retries=2)
+    with pytest.raises(NetworkError, match="Zoho Accounts could not be reached"):
+        await client.list_emails(*LEAD)
+    assert len(zoho.token_forms) == 3 and client.calls == 0
+
+
 async def test_async_on_retry_is_awaited(make_client, sleeps):
     told: list[int] = []
 

@@ -275,7 +275,13 @@ class ZohoClient:
         attempt = 0
         token_refreshed = False
         while True:
-            token = await self.tokens.access_token()
+            try:
+                token = await self.tokens.access_token()
+            except NetworkError as exc:
+                # Zoho Accounts unreachable mid-session (a blip, a laptop waking up): back off as for the CRM.
+                attempt += 1
+                await self._back_off(attempt, None, "Zoho Accounts unreachable", exc)
+                continue
             domain = self.api_domain
             if not domain:
                 raise UsageError("No API domain is known: pass --api-domain or --dc.")
@@ -321,17 +327,21 @@ class ZohoClient:
             finally:
                 if not handed_over:
                     self._slots.release()
-            if attempt > self.max_retries:
-                raise error
-            if retry_after is not None and retry_after > MAX_RETRY_AFTER_S:
-                error.details.setdefault("retry_after", retry_after)
-                raise error
-            delay = self._delay(attempt, retry_after)
-            if self.on_retry is not None:
-                notice = self.on_retry(RetryNotice(attempt, delay, reason, error))
-                if inspect.isawaitable(notice):
-                    await notice
-            await self._sleep(delay)
+            await self._back_off(attempt, retry_after, reason, error)
+
+    async def _back_off(self, attempt: int, retry_after: float | None, reason: str, error: ZohoError) -> None:
+        """Sleep before the next try, telling on_retry; raise `error` when the tries are spent."""
+        if attempt > self.max_retries:
+            raise error
+        if retry_after is not None and retry_after > MAX_RETRY_AFTER_S:
+            error.details.setdefault("retry_after", retry_after)
+            raise error
+        delay = self._delay(attempt, retry_after)
+        if self.on_retry is not None:
+            notice = self.on_retry(RetryNotice(attempt, delay, reason, error))
+            if inspect.isawaitable(notice):
+                await notice
+        await self._sleep(delay)
 
     async def _get_json(self, path: str, params: Mapping[str, Any] | None = None) -> dict[str, Any] | None:
         response = await self._send(path, params)
