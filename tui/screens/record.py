@@ -152,6 +152,7 @@ class RecordScreen(Screen):
         self._pending_detail: str | None = None  # the email whose timer or request is out
         self._filter_modal: TypeFilterScreen | None = None
         self._users_error: ZohoError | None = None
+        self._keys_state: tuple[bool, ...] = ()
 
     # --- layout ----------------------------------------------------------------------
 
@@ -259,7 +260,18 @@ class RecordScreen(Screen):
         else:
             email_list.clear_error()
         self.query_one(StatusLine).set_context(f"{self.record.display} · {feed.filter.label} · {loaded}")
+        self._show_position()
         self._refresh_keys()
+
+    def _show_position(self) -> None:
+        """The detail pane's title says which email of how many: "Email 12 of 60+"."""
+        feed, email_list = self.feed, self.email_list
+        current = email_list.cursor_email
+        if current is None:
+            self.detail_view.border_title = "Email"
+            return
+        more = "+" if feed.more else ""
+        self.detail_view.border_title = f"Email {email_list.table.cursor_row + 1} of {email_list.count}{more}"
 
     def _load(self, feed: EmailFeed, *, refresh: bool = False) -> None:
         """Start the next request of `feed` (the next page, or page one again for a refresh)."""
@@ -388,6 +400,7 @@ class RecordScreen(Screen):
         event.stop()
         self._highlighted = event.email
         self.feed.cursor_id = event.email.message_id
+        self._show_position()
         if self.detail_visible:
             self._follow(event.email)
 
@@ -548,6 +561,14 @@ class RecordScreen(Screen):
         self._refresh_keys()
 
     def _refresh_keys(self) -> None:
-        """Update the footer (which keys matter depends on the pane and on errors); not while closing."""
-        if self.is_current:
+        """Update the footer when the keys that matter changed (pane, errors, rows); not while closing."""
+        state = (
+            self.narrow,
+            isinstance(self.focused, BodyView),
+            self.check_action("retry", ()),
+            self.email_list.count > 0,
+        )
+        # The footer rebuilds itself on every refresh: only when something it shows changed.
+        if self.is_current and state != self._keys_state:
+            self._keys_state = state
             self.refresh_bindings()
