@@ -12,6 +12,7 @@ from tests.app.record_helpers import (  # noqa: F401 (fixtures)
     detail_calls,
     go_to_position,
     hold_key,
+    open_type_filter,
     pinned_now,
     quick_retries,
     record_screen,
@@ -141,3 +142,18 @@ async def test_detail_error_stays_in_the_detail_pane(tmp_path):
         await settle(pilot)
         assert view.state == "detail" and view.message_id == rows[1]
         assert not panel.display
+
+
+async def test_narrow_filter_change_closes_the_open_email(tmp_path):
+    app, sandbox = demo(LEAD_MAIN, tmp_path)
+    async with app.run_test(size=NARROW) as pilot:
+        screen = await record_screen(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.detail_view.display
+        await open_type_filter(pilot)
+        await pilot.press("down", "down", "down", "enter")  # Drafts
+        await record_screen(pilot)
+        assert screen.filter.type == "drafts"
+        assert screen.email_list.display and not screen.detail_view.display
+        assert app.focused is screen.email_list.table

@@ -17,7 +17,7 @@ import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -171,7 +171,7 @@ class RecordScreen(Screen):
         self._show_feed()
         self._load(self.feed)
 
-    def on_resize(self, event) -> None:
+    def on_resize(self, event: events.Resize) -> None:
         self._apply_width(event.size.width)
 
     def _apply_width(self, width: int) -> None:
@@ -512,6 +512,8 @@ class RecordScreen(Screen):
         old.scroll_y = self.email_list.view_top
         self.filter = choice
         feed = self.feeds.setdefault(choice, EmailFeed(choice))
+        if self.narrow:
+            self.action_back_to_list()  # the email open full-screen belongs to the other list
         self._show_feed()
         if not feed.pages and not feed.loading and feed.error is None:
             self._load(feed)
