@@ -113,9 +113,6 @@ class RecordScreen(Screen):
     RecordScreen #record-panes {
         height: 1fr;
     }
-    RecordScreen StatusLine {
-        dock: none;  /* in the flow above the docked footer, not under it */
-    }
     RecordScreen EmailList {
         width: 55%;
     }
