@@ -270,7 +270,7 @@ def run_app(args: argparse.Namespace) -> int:
 
     from tui.app import run_app as run
 
-    return run(connect, start=start, demo=args.demo) or 0
+    return run(connect, start=start, demo=args.demo, profile=None if args.demo else args.profile) or 0
 
 
 # --- auth ----------------------------------------------------------------------
