@@ -6,7 +6,7 @@ from textual.command import CommandList, CommandPalette
 
 from tests.app.helpers import make_demo_app, paste, settle, type_text, wait_for_screen
 from tui.sandbox.data import CONTACT_HOSTILE, LEAD_MAIN
-from tui.screens.help import APP, NAVIGATION, HelpScreen, is_navigation
+from tui.screens.help import APP, NAVIGATION, HelpScreen, goes_nowhere, is_navigation
 from tui.screens.picker import PickerScreen
 from tui.screens.record import RecordScreen
 
@@ -21,7 +21,7 @@ async def test_help_lists_the_bindings_of_the_screen_it_was_opened_from(tmp_path
         # Every described binding of the record screen and the app is listed, read from the bindings.
         for active in record.active_bindings.values():
             binding = active.binding
-            if binding.description and not binding.system:
+            if binding.description and not binding.system and not goes_nowhere(active.node, binding.action):
                 assert any(binding.description == row.description for row in help_screen.rows), binding
         assert rows["Open record"].group == APP and rows["Open record"].keys == "o"
         assert rows["Quit"].group == APP
@@ -31,6 +31,48 @@ async def test_help_lists_the_bindings_of_the_screen_it_was_opened_from(tmp_path
         assert {row.group for row in help_screen.rows} >= {NAVIGATION, "Email", APP}
         await pilot.press("escape")
         assert app.screen is record
+
+
+async def test_help_lists_no_key_that_does_nothing_and_one_line_per_move(tmp_path):
+    app, _ = make_demo_app(start=LEAD_MAIN, state_dir=tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        record = await wait_for_screen(pilot, RecordScreen)
+        await settle(pilot)
+        for focus_detail in (False, True):
+            if focus_detail:
+                await pilot.press("tab")  # the email's body: its text wraps, nothing to scroll sideways
+                await settle(pilot)
+            await pilot.press("question_mark")
+            help_screen = await wait_for_screen(pilot, HelpScreen)
+            keys = {key for row in help_screen.rows for key in row.keys.split()}
+            assert not keys & {"←", "→", "^pgup", "^pgdn"}, help_screen.rows
+            descriptions = [row.description for row in help_screen.rows]
+            assert len(descriptions) == len(set(descriptions)), descriptions
+            await pilot.press("escape")
+            assert app.screen is record
+        await pilot.press("tab")
+        await pilot.press("question_mark")
+        rows = {row.description: row for row in (await wait_for_screen(pilot, HelpScreen)).rows}
+        assert rows["Next email"].keys.split() == ["↓", "j"] and rows["Previous email"].keys.split() == ["↑", "k"]
+        assert {"home", "g", "^home"} <= set(rows["First email"].keys.split())
+        assert rows["Open"].group == "Email"
+
+
+async def test_left_and_right_keys_are_listed_where_they_move_something(tmp_path):
+    """The rule is about the widget, not the key: a table with a cell cursor keeps ←/→."""
+    from textual.app import App
+    from textual.widgets import DataTable
+
+    class Cells(App):
+        def compose(self):
+            yield DataTable(cursor_type="cell")
+            yield DataTable(cursor_type="row", id="rows")
+
+    async with Cells().run_test(size=(40, 10)) as pilot:
+        cells, rows = pilot.app.query(DataTable)
+        assert not goes_nowhere(cells, "cursor_left") and not goes_nowhere(cells, "cursor_right")
+        assert goes_nowhere(rows, "cursor_left") and goes_nowhere(rows, "page_right")
+        assert not goes_nowhere(rows, "cursor_down") and not goes_nowhere(pilot.app, "scroll_left")
 
 
 async def test_help_on_the_picker_shows_the_picker_keys(tmp_path):

@@ -16,7 +16,8 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Input, Static
+from textual.widget import Widget
+from textual.widgets import DataTable, Footer, Input, Static
 
 NAVIGATION = "Navigation"
 APP = "App"
@@ -25,6 +26,8 @@ _NAVIGATION_WORDS = frozenset(
     "cursor scroll page first last top bottom home end focus select next prev previous up down left right "
     "back close dismiss pane minimize maximize".split()
 )
+# Built-in left/right keys of lists and text views: listed only where they can move something.
+_SIDEWAYS = frozenset("cursor_left cursor_right scroll_left scroll_right page_left page_right".split())
 
 STATUS_NOTES: tuple[tuple[str, str], ...] = (
     ("sent", "left the CRM; no open seen yet (or tracking is off)"),
@@ -55,6 +58,16 @@ def is_navigation(action: str) -> bool:
     return not _NAVIGATION_WORDS.isdisjoint(re.split(r"[._]", name))
 
 
+def goes_nowhere(node: object, action: str) -> bool:
+    """A left/right key on a widget that cannot move sideways (a row cursor, wrapped text): it does nothing."""
+    name = action.split("(", 1)[0].rpartition(".")[2]
+    if name not in _SIDEWAYS or not isinstance(node, Widget):
+        return False
+    if isinstance(node, DataTable) and name.startswith("cursor") and node.cursor_type in ("cell", "column"):
+        return False
+    return not node.allow_horizontal_scroll
+
+
 def _describe(binding: Binding) -> str:
     if binding.description:
         return binding.description
@@ -74,6 +87,8 @@ def key_rows(screen: Screen, *, screen_group: str = "Email") -> list[KeyRow]:
             continue
         if isinstance(active.node, Input) and binding.id is None:
             continue  # a text box's built-in editing keys (ours carry ids): summed up in one line instead
+        if goes_nowhere(active.node, binding.action):
+            continue
         if is_navigation(binding.action) and not isinstance(active.node, App):
             group = NAVIGATION
         elif isinstance(active.node, App) or (isinstance(active.node, Screen) and binding.id is None):
@@ -177,6 +192,8 @@ class HelpScreen(ModalScreen[None]):
                 if self.note:
                     yield Static(Text(self.note), classes="note")
                 yield Static(_status_table(), id="statuses", classes="note")
+        # Over the footer of the screen below, whose keys do nothing while help is open.
+        yield Footer()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -36,6 +36,7 @@ COLUMNS = ("time", "from", "to", "subject", "status", "attachment")
 _LABELS = {"time": "Time", "from": "From", "to": "To", "subject": "Subject", "status": "Status", "attachment": ""}
 _STATUS_WIDTH = 10  # "opened ×12", "delivered", "scheduled"
 _MIN_TIME_WIDTH = 5
+_SIDEWAYS = frozenset({"cursor_left", "cursor_right", "page_left", "page_right"})
 
 
 def reference_now() -> datetime | None:
@@ -73,12 +74,14 @@ def recipients_cell(people: Sequence[Person], width: int, style: Style | str = "
 class EmailTable(DataTable[Text]):
     """The rows: vim keys on top of DataTable's arrows, PgUp/PgDn, Home/End."""
 
+    # DataTable's own arrow, Home/End and ctrl+Home/End keys are rebound here with words for the help screen,
+    # so each move is one line there ("↓ j  Next email"), not one per key.
     BINDINGS = [
-        Binding("enter", "select_cursor", "Open", id="email_list.open"),
-        Binding("j", "cursor_down", "Next email", show=False, id="email_list.down"),
-        Binding("k", "cursor_up", "Previous email", show=False, id="email_list.up"),
-        Binding("home,g", "scroll_top", "First email", show=False, id="email_list.first"),
-        Binding("end,G", "scroll_bottom", "Last loaded email", show=False, id="email_list.last"),
+        Binding("enter", "open_email", "Open", id="email_list.open"),
+        Binding("down,j", "cursor_down", "Next email", show=False, id="email_list.down"),
+        Binding("up,k", "cursor_up", "Previous email", show=False, id="email_list.up"),
+        Binding("home,g,ctrl+home", "scroll_top", "First email", show=False, id="email_list.first"),
+        Binding("end,G,ctrl+end", "scroll_bottom", "Last loaded email", show=False, id="email_list.last"),
         Binding("ctrl+d", "half_page(1)", "Half a page down", show=False, id="email_list.half_down"),
         Binding("ctrl+u", "half_page(-1)", "Half a page up", show=False, id="email_list.half_up"),
     ]
@@ -108,9 +111,13 @@ class EmailTable(DataTable[Text]):
         return max(height, 0)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "select_cursor":
+        if action == "open_email":
             return self.row_count > 0  # no "Open" in the footer while there is nothing to open
-        return True
+        # DataTable's left/right keys move a cell cursor; a row cursor has nowhere to go sideways.
+        return action not in _SIDEWAYS
+
+    def action_open_email(self) -> None:
+        self.action_select_cursor()  # an action of its own: help lists it with the email keys, not the moves
 
     def action_half_page(self, direction: int) -> None:
         if self.row_count:

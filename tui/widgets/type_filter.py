@@ -15,7 +15,7 @@ from textual import on
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import OptionList, Static
+from textual.widgets import Footer, OptionList
 from textual.widgets.option_list import Option
 
 from tui.render.safe import one_line
@@ -66,7 +66,11 @@ def user_label(user: User) -> str:
 class TypeFilterScreen(ModalScreen[EmailFilter | None]):
     """Pick the kind of emails to list; Enter chooses, Escape keeps the current one."""
 
-    BINDINGS = [Binding("escape", "dismiss_filter", "Cancel", id="type_filter.cancel")]
+    BINDINGS = [
+        # Before the list's own Enter, so the footer names it.
+        Binding("enter", "choose", "Show", priority=True, id="type_filter.choose"),
+        Binding("escape", "dismiss_filter", "Cancel", id="type_filter.cancel"),
+    ]
 
     DEFAULT_CSS = """
     TypeFilterScreen {
@@ -89,10 +93,6 @@ class TypeFilterScreen(ModalScreen[EmailFilter | None]):
         padding: 0;
         background: $surface;
     }
-    TypeFilterScreen #type-filter-hint {
-        color: $text-muted;
-        height: 1;
-    }
     """
 
     def __init__(
@@ -114,7 +114,8 @@ class TypeFilterScreen(ModalScreen[EmailFilter | None]):
         with Vertical(id="type-filter-dialog") as dialog:
             dialog.border_title = "Show emails"
             yield OptionList(id="type-filter-options")
-            yield Static("Enter: show · Esc: cancel", id="type-filter-hint", markup=False)
+        # Over the record screen's footer, whose keys do nothing while this is open.
+        yield Footer()
 
     def on_mount(self) -> None:
         self._fill()
@@ -184,6 +185,9 @@ class TypeFilterScreen(ModalScreen[EmailFilter | None]):
         choice = self._choices.get(event.option.id or "")
         if choice is not None:
             self.dismiss(choice)
+
+    def action_choose(self) -> None:
+        self.query_one(OptionList).action_select()
 
     def action_dismiss_filter(self) -> None:
         self.dismiss(None)
