@@ -27,6 +27,7 @@ from tui.screens.auth_problem import AuthProblemScreen
 from tui.screens.connecting import ConnectingScreen
 from tui.screens.help import HelpScreen, key_rows, typing_note
 from tui.screens.picker import PickerScreen, unexpected
+from tui.widgets.error_panel import ErrorPanel
 from tui.zoho.catalog import STANDARD_BY_NAME
 from tui.zoho.errors import AuthError, NetworkError, RateLimitedError, ZohoError
 from tui.zoho.models import Module, Record
@@ -41,6 +42,9 @@ TITLE = "crm-emails"
 # A sub-title, so the header says it on every screen, beside the record's name too.
 DEMO_SUBTITLE = "DEMO DATA (sandbox)"
 CALLS_REFRESH_S = 0.5
+# Past its due time a retry has this long to be answered (the client's request timeout is 20 s);
+# after that the client gave up without saying so, and "retrying…" would be a lie.
+RETRY_NOTE_GRACE_S = 30.0
 CLOSE_TIMEOUT_S = 2.0
 
 
@@ -254,11 +258,20 @@ class CrmEmailsApp(App[None]):
         if self.client is not None:
             self.api_calls = self.client.calls
 
+    def on_error_panel_shown(self, _message: ErrorPanel.Shown) -> None:
+        """A request gave up and its error is on screen: no retry is coming unless one is still due."""
+        if self._retry_until is not None and time.monotonic() >= self._retry_until:
+            self._retry_until = None
+            self.connection_note = ""
+
     def _update_note(self) -> None:
         if self._retry_until is None:
             return
         left = self._retry_until - time.monotonic()
-        if left > 0:
+        if left <= -RETRY_NOTE_GRACE_S:
+            self._retry_until = None
+            self.connection_note = ""
+        elif left > 0:
             self.connection_note = f"{self._retry_reason} — retrying in {math.ceil(left)} s"
         else:
             self.connection_note = f"{self._retry_reason} — retrying…"

@@ -164,6 +164,33 @@ async def test_connection_note_counts_down_and_clears_when_zoho_answers(tmp_path
         assert app.connection_note == ""
 
 
+async def test_connection_note_ends_when_the_client_gives_up(tmp_path):
+    """Retries spent, the error on screen: the status line must not go on saying "retrying…"."""
+    app, sandbox = make_demo_app(start=LEAD_MAIN, state_dir=tmp_path)
+    sandbox.faults.always = "429"
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await wait_for_screen(pilot, RecordScreen)
+        await settle(pilot)
+        await pilot.pause(0.6)  # a few ticks of the status line
+        assert screen.email_list.error_panel.error is not None
+        assert app.connection_note == ""
+        assert "retrying" not in str(screen.query_one(StatusLine).render())
+
+
+async def test_connection_note_ends_on_its_own_long_after_the_retry_was_due(tmp_path, monkeypatch):
+    import tui.app
+
+    app, _ = make_demo_app(state_dir=tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_screen(pilot, PickerScreen)
+        app.note_retry(RetryNotice(1, 0.0, "429", _rate_limited()))
+        await pilot.pause(0.6)
+        assert app.connection_note == "rate limited — retrying…"
+        monkeypatch.setattr(tui.app, "RETRY_NOTE_GRACE_S", 0.0)
+        await pilot.pause(0.6)
+        assert app.connection_note == ""
+
+
 def _rate_limited():
     from tui.zoho.errors import RateLimitedError
 

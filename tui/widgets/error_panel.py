@@ -8,6 +8,7 @@ through `clean`/`one_line`, never as markup.
 from __future__ import annotations
 
 from rich.text import Text
+from textual.message import Message
 from textual.widgets import Static
 
 from tui.zoho.errors import ZohoError
@@ -53,6 +54,13 @@ class ErrorPanel(Static):
     }
     """
 
+    class Shown(Message):
+        """An error is on screen: a request gave up (the app ends its "retrying" note then)."""
+
+        def __init__(self, error: ZohoError) -> None:
+            super().__init__()
+            self.error = error
+
     def __init__(self, *, title: str = "Zoho error", id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.border_title = title
@@ -65,6 +73,7 @@ class ErrorPanel(Static):
             self.border_title = title
         self.update(error_text(error, action=action))
         self.add_class("-visible")
+        self.post_message(self.Shown(error))
 
     def clear_error(self) -> None:
         self.error = None
