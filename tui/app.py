@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import math
 import time
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -99,6 +100,8 @@ class CrmEmailsApp(App[None]):
         # The org's modules, read once a session (each picker opening would cost a call otherwise).
         self.modules: list[Module] | None = None
         self.recent = RecentRecords(state_dir)
+        # One disk thread: saves land in the order the records were opened (two thread workers could swap them).
+        self._recent_disk = ThreadPoolExecutor(max_workers=1, thread_name_prefix="recent-records")
         self.title = TITLE
         self.sub_title = DEMO_SUBTITLE if demo else ""
         self._retry_until: float | None = None
@@ -117,6 +120,8 @@ class CrmEmailsApp(App[None]):
         self.connect()
 
     async def on_unmount(self) -> None:
+        # The last record opened is remembered even when the app quits right after opening it.
+        await asyncio.to_thread(self._recent_disk.shutdown, wait=True)
         # Close the connections; a hung socket must not hold up quitting.
         if self.client is not None:
             try:
@@ -234,14 +239,18 @@ class CrmEmailsApp(App[None]):
         records = self.recent.load()
         self.call_from_thread(setattr, self, "recent_records", records)
 
-    @work(thread=True, group="recent-save", exit_on_error=False)
     def remember(self, record: Record) -> None:
+        """Save `record` as the most recent one, off the UI thread."""
+        self._recent_saved(asyncio.wrap_future(self._recent_disk.submit(self.recent.add, record)))
+
+    @work(group="recent-save", exit_on_error=False)
+    async def _recent_saved(self, saving: Awaitable[list[Record]]) -> None:
         try:
-            records = self.recent.add(record)
+            records = await saving
         except OSError as error:
-            self.call_from_thread(self.notify, f"Could not save the recent records: {error.strerror}", severity="warning")
+            self.notify(f"Could not save the recent records: {error.strerror}", severity="warning", markup=False)
             return
-        self.call_from_thread(setattr, self, "recent_records", records)
+        self.recent_records = records
 
     # --- status --------------------------------------------------------------------------
 
