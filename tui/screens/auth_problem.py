@@ -47,7 +47,7 @@ def instructions() -> Text:
         text.append(line + "\n", style="bold")
 
     def command(line: str) -> None:
-        text.append("   ")
+        # Not indented: the longest command must fit 80 columns unbroken, to be copied as one line.
         text.append(line, style="bold cyan")
         text.append("\n")
 
