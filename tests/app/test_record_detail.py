@@ -80,7 +80,7 @@ async def test_large_newsletter_converts_without_blocking(tmp_path):
         await hold_key(pilot, "j", 1, 0.0)
         await wait_until(pilot, lambda: table.cursor_row == row + 1, what="the key")
         assert body_workers[0].state == WorkerState.RUNNING
-        assert view.message_id == row_ids(screen)[row + 1]
+        await wait_until(pilot, lambda: view.message_id == row_ids(screen)[row + 1], what="the pane to follow")
         await pilot.press("k")
         await settle(pilot, RecordScreen.detail_delay + 0.1)
         assert view.message_id == row_ids(screen)[row]

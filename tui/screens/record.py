@@ -6,7 +6,9 @@ the screen (another record opened) cancels them. Pages load one at a time
 request is tagged with its list and a generation number, and a page whose tag
 no longer matches is dropped. Each type filter keeps its own loaded list, so
 going back to one costs nothing. The detail pane follows the cursor after a
-short pause, one request at a time, and remembers what it fetched.
+short pause, one request at a time, and remembers what it fetched. `s` saves the
+attachments of the email in the detail pane to the downloads folder, one after
+another in a worker, each streamed to a ".part" file that is renamed when complete.
 """
 
 from __future__ import annotations
@@ -15,26 +17,34 @@ import asyncio
 import math
 import weakref
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header
 
+from tui.downloads import PartFile, describe_os_error, download_dir
 from tui.render.safe import one_line
+from tui.render.sizes import human_size
 from tui.screens.picker import unexpected
+from tui.widgets.attachment_menu import AttachmentMenu, attachment_label
 from tui.widgets.email_detail import BodyView, EmailDetailView
 from tui.widgets.email_list import EmailList
+from tui.widgets.error_panel import error_text
 from tui.widgets.status_line import StatusLine
 from tui.widgets.type_filter import EmailFilter, TypeFilterScreen
 from tui.zoho.catalog import STANDARD_BY_NAME, USER_EMAILS
 from tui.zoho.client import ZohoClient
 from tui.zoho.errors import NetworkError, ZohoError
-from tui.zoho.models import Email, EmailDetail, EmailPage, Record, User
+from tui.zoho.models import Attachment, Email, EmailDetail, EmailPage, Record, User
 
 # Side by side from this width; below it the list fills the screen and Enter opens the email.
 WIDE_LAYOUT_MIN_WIDTH = 120
@@ -46,6 +56,9 @@ OFFLINE_DELAYS_S = (2.0, 4.0, 8.0, 16.0, 30.0)
 # A refresh follows pages until it meets a known email; past this many it starts the list afresh.
 MAX_REFRESH_PAGES = 5
 RETRY_KEY = "R"
+# Bytes per write of a saved attachment; progress is redrawn at most this often.
+SAVE_CHUNK_SIZE = 256 * 1024
+SAVE_PROGRESS_INTERVAL_S = 0.25
 
 
 @dataclass
@@ -103,6 +116,7 @@ class RecordScreen(Screen):
 
     BINDINGS = [
         Binding("t", "choose_filter", "Type filter", id="record.type_filter"),
+        Binding("s", "save_attachment", "Save attachment", id="record.save_attachment"),
         Binding("r", "refresh", "Refresh", id="record.refresh"),
         Binding(RETRY_KEY, "retry", "Retry", id="record.retry"),
         Binding("tab", "switch_pane", "Switch pane", id="record.switch_pane"),
@@ -150,6 +164,7 @@ class RecordScreen(Screen):
         self._filter_modal: TypeFilterScreen | None = None
         self._users_error: ZohoError | None = None
         self._keys_state: tuple[bool, ...] = ()
+        self._saving: set[tuple[str, str]] = set()  # (message_id, attachment_id) being saved or queued
 
     # --- layout ----------------------------------------------------------------------
 
@@ -400,6 +415,7 @@ class RecordScreen(Screen):
         self._show_position()
         if self.detail_visible:
             self._follow(event.email)
+            self._refresh_keys()
 
     @on(EmailList.Opened)
     def _opened(self, event: EmailList.Opened) -> None:
@@ -468,6 +484,7 @@ class RecordScreen(Screen):
             self.details.popitem(last=False)
         if self._highlighted is not None and self._highlighted.message_id == email.message_id:
             self.detail_view.show_detail(self._highlighted, detail)
+            self._refresh_keys()
 
     # --- the type filter -------------------------------------------------------------
 
@@ -515,6 +532,124 @@ class RecordScreen(Screen):
         if not feed.pages and not feed.loading and feed.error is None:
             self._load(feed)
 
+    # --- saving attachments ----------------------------------------------------------
+
+    def _attachments_shown(self) -> tuple[Email, tuple[Attachment, ...]] | None:
+        """The email in the detail pane and its attachments, if it is on screen and has some."""
+        view = self.detail_view
+        if not self.detail_visible or view.state != "detail" or view.email is None or view.detail is None:
+            return None
+        return (view.email, view.detail.attachments) if view.detail.attachments else None
+
+    def action_save_attachment(self) -> None:
+        shown = self._attachments_shown()
+        if shown is None:
+            return
+        email, attachments = shown
+        if len(attachments) == 1:
+            self._save(email, attachments)
+            return
+
+        def chosen(choice: tuple[Attachment, ...] | None) -> None:
+            if choice:
+                self._save(email, choice)
+
+        self.app.push_screen(AttachmentMenu(attachments), chosen)
+
+    def _save(self, email: Email, attachments: tuple[Attachment, ...]) -> None:
+        """Queue the attachments not being saved already; one worker downloads them one after another."""
+        # The file lives in the mailbox of the email's owner: Zoho needs whose it is.
+        owner_id = (email.owner.id if email.owner else None) or self.filter.owner_id
+        if not owner_id:
+            self.notify(
+                "Zoho did not say whose mailbox holds this email, so its attachments cannot be downloaded.",
+                severity="error",
+                markup=False,
+            )
+            return
+        todo = tuple(a for a in attachments if (email.message_id, a.id) not in self._saving)
+        if not todo:
+            self.notify(f"{attachment_label(attachments[0])} is already being saved.", markup=False)
+            return
+        for attachment in todo:
+            self._saving.add((email.message_id, attachment.id))
+            self.detail_view.set_attachment_note(email.message_id, attachment.id, "queued")
+        self.run_worker(self._download_all(email, owner_id, todo), group="save", exit_on_error=False)
+
+    async def _download_all(self, email: Email, owner_id: str, attachments: tuple[Attachment, ...]) -> None:
+        # One at a time: a download holds one of the client's few request slots while it streams.
+        saved: list[tuple[Path, int]] = []
+        try:
+            for attachment in attachments:
+                if (done := await self._download(email, owner_id, attachment)) is not None:
+                    saved.append(done)
+                self._saving.discard((email.message_id, attachment.id))
+        finally:
+            self._saving.difference_update((email.message_id, a.id) for a in attachments)
+        if len(attachments) == 1 and saved:
+            path, size = saved[0]
+            self.notify(f"Saved {path.name} ({human_size(size)}) to {one_line(str(path))}", markup=False)
+        elif saved:
+            total = human_size(sum(size for _path, size in saved))
+            folder = one_line(str(saved[0][0].parent))
+            self.notify(f"Saved {len(saved)} of {len(attachments)} attachments ({total}) to {folder}", markup=False)
+
+    async def _download(self, email: Email, owner_id: str, attachment: Attachment) -> tuple[Path, int] | None:
+        """Stream one attachment to a part file off the UI thread: its path and size, or None (said why)."""
+        label = attachment_label(attachment)
+
+        def note(text: str) -> None:
+            self.detail_view.set_attachment_note(email.message_id, attachment.id, text)
+
+        note("saving…")
+        part: PartFile | None = None
+        folder = None
+        saved = None
+        try:
+            folder = await asyncio.to_thread(download_dir)
+            async with self.client.download_attachment(
+                self.record.module,
+                self.record.id,
+                message_id=email.message_id,
+                user_id=owner_id,
+                attachment_id=attachment.id,
+                name=attachment.name or "",
+            ) as download:
+                part = await asyncio.to_thread(PartFile, folder, download.filename)
+                size = download.size if download.size is not None else attachment.size
+                loop = asyncio.get_running_loop()
+                shown_at = loop.time()
+                async for chunk in download.aiter_bytes(SAVE_CHUNK_SIZE):
+                    await asyncio.to_thread(part.write, chunk)
+                    if loop.time() - shown_at >= SAVE_PROGRESS_INTERVAL_S:
+                        shown_at = loop.time()
+                        done = f"{part.written * 100 // size}%" if size else human_size(part.written)
+                        note(f"saving… {done}")
+                if download.size is not None and part.written != download.size:
+                    raise NetworkError(
+                        f"The download stopped after {human_size(part.written)} of {human_size(download.size)}."
+                    )
+            saved = await asyncio.to_thread(part.finish)
+        except ZohoError as error:
+            self._save_failed(label, note, error_text(error))
+        except OSError as error:
+            self._save_failed(label, note, describe_os_error(error, label, folder or "the downloads folder"))
+        except Exception as error:  # a bug: shown as an error, never as a traceback
+            self._save_failed(label, note, error_text(unexpected(error)))
+        finally:
+            if part is not None and saved is None:
+                await asyncio.to_thread(part.discard)  # failed or cancelled: no partial file stays
+        if saved is None or part is None:
+            return None
+        note(f"saved to {one_line(str(saved))}")
+        return saved, part.written
+
+    def _save_failed(self, label: str, note: Callable[[str], None], reason: Text | str) -> None:
+        note("not saved")
+        message = Content.from_rich_text(reason) if isinstance(reason, Text) else Content(reason)
+        # Content is shown as it is (notify parses a str as markup; server text must not be).
+        self.notify(message, title=f"Could not save {label}", severity="error", timeout=10)  # type: ignore[arg-type]
+
     # --- actions ---------------------------------------------------------------------
 
     def action_refresh(self) -> None:
@@ -554,6 +689,8 @@ class RecordScreen(Screen):
             return not self.narrow
         if action == "back_to_list":
             return isinstance(self.focused, BodyView)
+        if action == "save_attachment":
+            return self._attachments_shown() is not None
         return True
 
     def on_descendant_focus(self) -> None:
@@ -566,6 +703,7 @@ class RecordScreen(Screen):
             isinstance(self.focused, BodyView),
             self.check_action("retry", ()),
             self.email_list.count > 0,
+            self._attachments_shown() is not None,
         )
         # The footer rebuilds itself on every refresh: only when something it shows changed.
         if self.is_current and state != self._keys_state:

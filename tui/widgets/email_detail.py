@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from rich.console import Console, RenderableType
 from rich.segment import Segment
@@ -88,8 +88,13 @@ def header_renderable(email: Email, detail: EmailDetail | None, styles: dict[str
     return table
 
 
-def info_rows(email: Email, detail: EmailDetail | None, styles: dict[str, Style]) -> list[tuple[str, Text]]:
-    """The status timeline, owner, source, linked record, Zia's reading and attachments: above the body."""
+def info_rows(
+    email: Email, detail: EmailDetail | None, styles: dict[str, Style], notes: Mapping[str, str] | None = None
+) -> list[tuple[str, Text]]:
+    """The status timeline, owner, source, linked record, Zia's reading and attachments: above the body.
+
+    `notes` by attachment id say how saving it goes ("saving… 40%", "saved to …").
+    """
     statuses = email.status or (detail.status if detail else ())
     bounced = any(isinstance(s, BouncedStatus) for s in statuses)
     # status_lines are already safe and aligned with spaces: shown as they are.
@@ -117,6 +122,8 @@ def info_rows(email: Email, detail: EmailDetail | None, styles: dict[str, Style]
         for n, attachment in enumerate(detail.attachments):
             line = Text(one_line(attachment.name) or "(unnamed)")
             line.append(f"  {human_size(attachment.size)}", style=styles["label"])
+            if notes and attachment.id in notes:
+                line.append(f"  · {notes[attachment.id]}", style=styles["note"])
             rows.append(("Attached" if n == 0 else "", line))
     elif email.has_attachment:
         rows.append(("Attached", Text("(names and sizes come with the full email)", style=styles["label"])))
@@ -268,6 +275,8 @@ class EmailDetailView(Vertical):
         self._token = 0
         self._bodies: OrderedDict[tuple[str, int], list[Strip]] = OrderedDict()
         self._info_width = 0
+        self._below_info: list[Strip] = []  # the body (or a note) under the info rows
+        self._attachment_notes: dict[tuple[str, str], str] = {}
 
     def compose(self):
         yield HeaderView(id="detail-header")
@@ -337,7 +346,7 @@ class EmailDetailView(Vertical):
         self.rendering = False
         self.state = "error"
         self.query_one(ErrorPanel).show_error(error, action=action)
-        self.body.set_lines(self._info_lines())
+        self._set_body([], keep_position=False)
 
     def _clear_error(self) -> None:
         panel = self.query_one(ErrorPanel)
@@ -355,7 +364,9 @@ class EmailDetailView(Vertical):
     def _info_lines(self) -> list[Strip]:
         if self.email is None:
             return []
-        rows = info_rows(self.email, self.detail, self._styles())
+        message_id = self.email.message_id
+        notes = {a: note for (m, a), note in self._attachment_notes.items() if m == message_id}
+        rows = info_rows(self.email, self.detail, self._styles(), notes)
         width = self.body.text_width
         self._info_width = width
         if not rows:
@@ -364,12 +375,23 @@ class EmailDetailView(Vertical):
         rule = Strip([Segment("─" * width, self._styles()["label"])], width)
         return [*lines, rule]
 
+    def _set_body(self, lines: list[Strip], *, keep_position: bool) -> None:
+        """The info rows, then `lines` (the body, or a note where it will be)."""
+        self._below_info = lines
+        self.body.set_lines(self._info_lines() + lines, keep_position=keep_position)
+
+    def set_attachment_note(self, message_id: str, attachment_id: str, note: str) -> None:
+        """How saving an attachment goes, shown after its size (kept for when the email is shown again)."""
+        self._attachment_notes[(message_id, attachment_id)] = note
+        if self.message_id == message_id and self.state == "detail":
+            self._set_body(self._below_info, keep_position=True)
+
     def _show_body(self, *, keep_position: bool) -> None:
-        detail, info = self.detail, self._info_lines()
+        detail = self.detail
         if detail is None:
             self.rendering = False
-            self.body.set_lines(
-                info + self._note_lines("Zoho returned nothing for this email (it may have been deleted)."),
+            self._set_body(
+                self._note_lines("Zoho returned nothing for this email (it may have been deleted)."),
                 keep_position=keep_position,
             )
             return
@@ -379,16 +401,14 @@ class EmailDetailView(Vertical):
         if cached is not None:
             self._bodies.move_to_end(key)
             self.rendering = False
-            self.body.set_lines(info + cached, keep_position=keep_position)
+            self._set_body(cached, keep_position=keep_position)
             return
         self.rendering = True
-        self.body.set_lines(info + self._note_lines(RENDERING), keep_position=keep_position)
-        self._convert_body(self._token, detail, width, info, keep_position)
+        self._set_body(self._note_lines(RENDERING), keep_position=keep_position)
+        self._convert_body(self._token, detail, width, keep_position)
 
     @work(thread=True, exclusive=True, group="body", exit_on_error=False)
-    def _convert_body(
-        self, token: int, detail: EmailDetail, width: int, info: list[Strip], keep_position: bool
-    ) -> None:
+    def _convert_body(self, token: int, detail: EmailDetail, width: int, keep_position: bool) -> None:
         try:
             lines = body_strips(detail, width)
         except Exception as exc:  # a converter bug must not take the app down: show the text as it is
@@ -400,20 +420,18 @@ class EmailDetailView(Vertical):
         if get_current_worker().is_cancelled:
             return
         try:
-            self.app.call_from_thread(self._body_ready, token, detail.message_id, width, info, lines, keep_position)
+            self.app.call_from_thread(self._body_ready, token, detail.message_id, width, lines, keep_position)
         except RuntimeError:
             pass  # the app closed while the body was converting
 
-    def _body_ready(
-        self, token: int, message_id: str, width: int, info: list[Strip], lines: list[Strip], keep_position: bool
-    ) -> None:
+    def _body_ready(self, token: int, message_id: str, width: int, lines: list[Strip], keep_position: bool) -> None:
         self._bodies[(message_id, width)] = lines
         while len(self._bodies) > _BODY_CACHE_SIZE:
             self._bodies.popitem(last=False)
         if token != self._token:
             return  # another email (or width) is on screen now
         self.rendering = False
-        self.body.set_lines(info + lines, keep_position=keep_position)
+        self._set_body(lines, keep_position=keep_position)
 
     def on_resize(self, event: events.Resize) -> None:
         # Text is wrapped to the pane: wrap it again when the pane's width changed.
@@ -426,4 +444,4 @@ class EmailDetailView(Vertical):
         elif self.state == "loading":
             self.body.set_lines(self._note_lines(LOADING), keep_position=True)
         else:
-            self.body.set_lines(self._info_lines(), keep_position=True)
+            self._set_body([], keep_position=True)
