@@ -12,6 +12,7 @@ from tests.app.record_helpers import (  # noqa: F401 (fixtures)
     detail_calls,
     go_to_position,
     hold_key,
+    message_id_at,
     open_type_filter,
     pinned_now,
     quick_retries,
@@ -21,6 +22,7 @@ from tests.app.record_helpers import (  # noqa: F401 (fixtures)
 )
 from tui.sandbox.data import LARGE_NEWSLETTER_POSITION, LEAD_MAIN
 from tui.screens.record import RecordScreen
+from tui.widgets import email_detail
 from tui.widgets.email_detail import BodyView
 
 WIDE = (160, 48)
@@ -92,6 +94,68 @@ async def test_large_newsletter_converts_without_blocking(tmp_path):
         await pilot.press("space", "space")
         assert view.body.scroll_y > 0
         assert screen.email_list.table.cursor_row == row
+
+
+def count_conversions(monkeypatch) -> list[str]:
+    """Every body conversion started, by message id (the real conversion still runs)."""
+    started: list[str] = []
+    convert = email_detail.body_strips
+
+    def counting(detail, width):
+        started.append(detail.message_id)
+        return convert(detail, width)
+
+    monkeypatch.setattr(email_detail, "body_strips", counting)
+    return started
+
+
+async def test_coming_back_to_a_converting_body_attaches_to_its_conversion(tmp_path, monkeypatch):
+    started = count_conversions(monkeypatch)
+    app, sandbox = demo(LEAD_MAIN, tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await record_screen(pilot)
+        view, table = screen.detail_view, screen.email_list.table
+        newsletter = message_id_at(sandbox, LEAD_MAIN, LARGE_NEWSLETTER_POSITION)
+        row = await go_to_position(pilot, LEAD_MAIN, LARGE_NEWSLETTER_POSITION)
+        await wait_until(pilot, lambda: view.rendering, what="the 2 MB body to start converting")
+        # j then k while it converts (its detail is cached: k shows it again at once).
+        await hold_key(pilot, "j", 1, 0.0)
+        await wait_until(pilot, lambda: view.message_id == row_ids(screen)[row + 1], what="the pane to follow j")
+        await hold_key(pilot, "k", 1, 0.0)
+        await wait_until(pilot, lambda: table.cursor_row == row and view.message_id == newsletter, what="k")
+        await wait_until(
+            pilot, lambda: view.state == "detail" and not view.rendering, timeout=60, what="the newsletter's body"
+        )
+        await settle(pilot)
+        assert started.count(newsletter) == 1, started
+        assert view.body.line_count > 5000
+
+
+async def test_a_body_converted_after_moving_on_is_kept(tmp_path, monkeypatch):
+    started = count_conversions(monkeypatch)
+    app, sandbox = demo(LEAD_MAIN, tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await record_screen(pilot)
+        view = screen.detail_view
+        newsletter = message_id_at(sandbox, LEAD_MAIN, LARGE_NEWSLETTER_POSITION)
+        row = await go_to_position(pilot, LEAD_MAIN, LARGE_NEWSLETTER_POSITION)
+        await wait_until(pilot, lambda: view.rendering, what="the 2 MB body to start converting")
+        await hold_key(pilot, "j", 1, 0.0)
+        await wait_until(pilot, lambda: view.message_id == row_ids(screen)[row + 1], what="the pane to follow j")
+        # The newsletter finishes converting while another email is on screen...
+        await wait_until(
+            pilot,
+            lambda: not [w for w in app.workers if w.group == "body" and not w.is_finished],
+            timeout=60,
+            what="the conversions to finish",
+        )
+        assert view.message_id == row_ids(screen)[row + 1]
+        # ...and coming back shows it at once, without converting it again.
+        await pilot.press("k")
+        await wait_until(pilot, lambda: view.message_id == newsletter, what="k")
+        assert view.state == "detail" and not view.rendering
+        assert view.body.line_count > 5000
+        assert started.count(newsletter) == 1, started
 
 
 async def test_narrow_enter_opens_and_escape_returns_to_the_same_row(tmp_path):

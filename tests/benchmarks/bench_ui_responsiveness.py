@@ -19,7 +19,7 @@ Two probes run during each window:
     the time from posting it to the focused email table having processed it
     (the table's `message_signal`). An unbound key changes nothing, so the probe
     does not change the work the app does (j/k would move the cursor off the
-    newsletter and back, which restarts its conversion: see the last line).
+    newsletter and back: measured on its own, see the last line).
 
 Each situation is measured ROUNDS times (cold: the body and detail caches are
 emptied before each worker round) and the worst of the rounds is reported.
@@ -292,7 +292,7 @@ def main() -> int:
           f"worst tick gap {ms(worst_gap('fetch')).strip()}, median duration {span('fetch') * 1000:.0f} ms")
     still, back = statistics.median(to_body["still"]), statistics.median(to_body["away and back"])
     print(f"newsletter body on screen after landing on it: {still:.2f} s; after j,k while it converts: "
-          f"{back:.2f} s ({back / still:.1f}x: returning starts another conversion, see the README)")
+          f"{back:.2f} s ({back / still:.1f}x; returning attaches to the conversion under way)")
     return 0
 
 

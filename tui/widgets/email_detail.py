@@ -25,7 +25,7 @@ from textual.containers import Vertical
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from tui.render.dates import full_time
 from tui.render.email_text import status_label, status_lines
@@ -274,6 +274,10 @@ class EmailDetailView(Vertical):
         self.state = "blank"  # blank, loading, detail, error
         self._token = 0
         self._bodies: OrderedDict[tuple[str, int], list[Strip]] = OrderedDict()
+        # Conversions under way by (message_id, width): coming back to an email attaches to its conversion.
+        self._converting: dict[tuple[str, int], Worker] = {}
+        # The body the pane waits for: (key, token it was asked under, keep_position).
+        self._waiting: tuple[tuple[str, int], int, bool] | None = None
         self._info_width = 0
         self._below_info: list[Strip] = []  # the body (or a note) under the info rows
         self._attachment_notes: dict[tuple[str, str], str] = {}
@@ -400,15 +404,20 @@ class EmailDetailView(Vertical):
         cached = self._bodies.get(key)
         if cached is not None:
             self._bodies.move_to_end(key)
+            self._waiting = None
             self.rendering = False
             self._set_body(cached, keep_position=keep_position)
             return
         self.rendering = True
+        self._waiting = (key, self._token, keep_position)
         self._set_body(self._note_lines(RENDERING), keep_position=keep_position)
-        self._convert_body(self._token, detail, width, keep_position)
+        running = self._converting.get(key)
+        if running is None or running.is_finished or running.is_cancelled:
+            # One conversion per (message_id, width), however often the person comes back to it.
+            self._converting[key] = self._convert_body(detail, width)
 
-    @work(thread=True, exclusive=True, group="body", exit_on_error=False)
-    def _convert_body(self, token: int, detail: EmailDetail, width: int, keep_position: bool) -> None:
+    @work(thread=True, group="body", exit_on_error=False)
+    def _convert_body(self, detail: EmailDetail, width: int) -> None:
         try:
             lines = body_strips(detail, width)
         except Exception as exc:  # a converter bug must not take the app down: show the text as it is
@@ -418,18 +427,25 @@ class EmailDetailView(Vertical):
                 width,
             )
         if get_current_worker().is_cancelled:
-            return
+            return  # the pane was removed
         try:
-            self.app.call_from_thread(self._body_ready, token, detail.message_id, width, lines, keep_position)
+            self.app.call_from_thread(self._body_ready, (detail.message_id, width), lines)
         except RuntimeError:
             pass  # the app closed while the body was converting
 
-    def _body_ready(self, token: int, message_id: str, width: int, lines: list[Strip], keep_position: bool) -> None:
-        self._bodies[(message_id, width)] = lines
+    def _body_ready(self, key: tuple[str, int], lines: list[Strip]) -> None:
+        # Kept even when the person has moved on: coming back must not convert it again.
+        self._converting.pop(key, None)
+        self._bodies[key] = lines
+        self._bodies.move_to_end(key)
         while len(self._bodies) > _BODY_CACHE_SIZE:
             self._bodies.popitem(last=False)
-        if token != self._token:
+        if self._waiting is None:
+            return
+        wanted, token, keep_position = self._waiting
+        if wanted != key or token != self._token or self.state != "detail":
             return  # another email (or width) is on screen now
+        self._waiting = None
         self.rendering = False
         self._set_body(lines, keep_position=keep_position)
 
