@@ -27,6 +27,7 @@ from tui.widgets.email_detail import BodyView
 
 WIDE = (160, 48)
 NARROW = (80, 24)
+BOUNCED_POSITION = 11  # a showcase email whose bounce reason wraps at 80 columns
 
 
 async def test_detail_follows_the_cursor_and_is_cached(tmp_path):
@@ -156,6 +157,23 @@ async def test_a_body_converted_after_moving_on_is_kept(tmp_path, monkeypatch):
         assert view.state == "detail" and not view.rendering
         assert view.body.line_count > 5000
         assert started.count(newsletter) == 1, started
+
+
+async def test_a_wrapped_bounce_reason_stays_under_its_value(tmp_path):
+    app, sandbox = demo(LEAD_MAIN, tmp_path)
+    async with app.run_test(size=NARROW) as pilot:
+        screen = await record_screen(pilot)
+        await go_to_position(pilot, LEAD_MAIN, BOUNCED_POSITION)
+        await pilot.press("enter")
+        view = screen.detail_view
+        await wait_until(pilot, lambda: view.state == "detail" and not view.rendering, what="the bounced email")
+        lines = [strip.text.rstrip() for strip in view.body._lines]
+        (at,) = [n for n, line in enumerate(lines) if line.lstrip().startswith("reason ")]
+        value_column = len(lines[at]) - len(lines[at].split("reason", 1)[1].lstrip())
+        # At 80 columns the reason does not fit on its line: the rest of it starts under its first word.
+        continuation = lines[at + 1]
+        assert not continuation.lstrip().startswith(("category", "sub-category")), lines[at : at + 2]
+        assert len(continuation) - len(continuation.lstrip()) == value_column, lines[at : at + 2]
 
 
 async def test_narrow_enter_opens_and_escape_returns_to_the_same_row(tmp_path):

@@ -6,7 +6,7 @@ from datetime import timedelta, timezone
 
 import pytest
 
-from tui.render.email_text import recipients_label, status_label, status_lines
+from tui.render.email_text import recipients_label, status_facts, status_label, status_lines
 from tui.zoho.models import (
     BouncedStatus,
     ClickedStatus,
@@ -125,6 +125,20 @@ def test_status_lines_leave_out_what_is_missing() -> None:
         "Bounced",
     ]
     assert status_lines(()) == []
+
+
+def test_status_facts_keep_label_and_value_apart() -> None:
+    """The detail pane puts them in two columns, so a long value wraps under the value."""
+    assert status_facts((FAILED, BOUNCED, SENT)) == [
+        ("Sent", None),
+        ("Bounced", None),
+        ("when", "Fri 2026-11-20 08:25 UTC"),
+        ("reason", "Mailbox full"),
+        ("category", "soft"),
+        ("sub-category", "quota"),
+        ("Failed", None),
+        ("reason", "Relay denied"),
+    ]
 
 
 def test_status_lines_in_another_zone() -> None:

@@ -81,20 +81,29 @@ def status_lines(statuses: Iterable[Status], tz: tzinfo | None = None) -> list[s
     Sent, then delivered, opened, clicked, bounced, then the rest in Zoho's
     order. Times are in the reader's zone (`tz`, default the local zone).
     """
+    return [
+        text if value is None else f"{_LABEL_INDENT}{text:<{_LABEL_WIDTH}} {value}"
+        for text, value in status_facts(statuses, tz)
+    ]
+
+
+def status_facts(statuses: Iterable[Status], tz: tzinfo | None = None) -> list[tuple[str, str | None]]:
+    """`status_lines` before it is aligned: (status, None) for each status, (label, value) for each of its
+    facts. For a grid that wraps a long value (a bounce reason) under the value, not under the label."""
     ordered = sorted(statuses, key=_timeline_rank)
-    lines: list[str] = []
+    facts: list[tuple[str, str | None]] = []
     for status in ordered:
         if isinstance(status, SentStatus):
-            lines.append("Sent")
+            facts.append(("Sent", None))
         elif isinstance(status, OpenedStatus):
-            lines.append("Opened" + _times(status.count))
-            lines += _detail_lines((("first", status.first_open), ("last", status.last_open)), tz)
+            facts.append(("Opened" + _times(status.count), None))
+            facts += _details((("first", status.first_open), ("last", status.last_open)), tz)
         elif isinstance(status, ClickedStatus):
-            lines.append("Clicked" + _times(status.count))
-            lines += _detail_lines((("first", status.first_click), ("last", status.last_click)), tz)
+            facts.append(("Clicked" + _times(status.count), None))
+            facts += _details((("first", status.first_click), ("last", status.last_click)), tz)
         elif isinstance(status, BouncedStatus):
-            lines.append("Bounced")
-            lines += _detail_lines(
+            facts.append(("Bounced", None))
+            facts += _details(
                 (
                     ("when", status.bounced_time),
                     ("reason", status.reason),
@@ -104,9 +113,9 @@ def status_lines(statuses: Iterable[Status], tz: tzinfo | None = None) -> list[s
                 tz,
             )
         else:
-            lines.append(_type_name(status).capitalize())
-            lines += _detail_lines(((key.replace("_", " "), value) for key, value in status.fields), tz)
-    return lines
+            facts.append((_type_name(status).capitalize(), None))
+            facts += _details(((key.replace("_", " "), value) for key, value in status.fields), tz)
+    return facts
 
 
 def _timeline_rank(status: Status) -> int:
@@ -118,14 +127,14 @@ def _timeline_rank(status: Status) -> int:
     return ranks.get(type(status), 5)
 
 
-def _detail_lines(facts: Iterable[tuple[str, str | datetime | None]], tz: tzinfo | None) -> list[str]:
-    """'  label        value' lines for the facts that have a value; times in the reader's zone."""
-    lines = []
+def _details(facts: Iterable[tuple[str, str | datetime | None]], tz: tzinfo | None) -> list[tuple[str, str]]:
+    """(label, value) for the facts that have a value; times in the reader's zone."""
+    details = []
     for label, value in facts:
         if isinstance(value, str):
             # Unknown statuses carry their times as strings: show them like the known ones.
             value = parse_time(value) or one_line(value)
         text = local_time(value, tz) if isinstance(value, datetime) else value
         if text and text != NO_TIME:
-            lines.append(f"{_LABEL_INDENT}{one_line(label):<{_LABEL_WIDTH}} {text}")
-    return lines
+            details.append((one_line(label), text))
+    return details

@@ -28,7 +28,7 @@ from textual.strip import Strip
 from textual.worker import Worker, get_current_worker
 
 from tui.render.dates import full_time
-from tui.render.email_text import status_label, status_lines
+from tui.render.email_text import status_facts, status_label
 from tui.render.html import body_text
 from tui.render.safe import clean, one_line
 from tui.render.sizes import human_size
@@ -40,13 +40,15 @@ RENDERING = "rendering…"
 LOADING = "loading…"
 _FALLBACK_WIDTH = 78
 _BODY_CACHE_SIZE = 16  # converted bodies kept per (message_id, width): a 2 MB one is converted once
+_FACT_INDENT = "  "  # a status's facts (first, last, reason…) under it
+_FACT_LABEL_WIDTH = 12
 
 
 def _people(people: Sequence[Person]) -> str:
     return ", ".join(one_line(p.full) for p in people)
 
 
-def _grid(rows: Sequence[tuple[str, Text]], label_style: Style) -> Table:
+def _grid(rows: Sequence[tuple[str, RenderableType]], label_style: Style) -> Table:
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True, style=label_style)
     grid.add_column(overflow="fold")
@@ -88,19 +90,30 @@ def header_renderable(email: Email, detail: EmailDetail | None, styles: dict[str
     return table
 
 
+def _fact(label: str, value: str, style: Style) -> Table:
+    """One fact of a status ("reason", "…"): the label indented, the value in a column of its own."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True, min_width=len(_FACT_INDENT) + _FACT_LABEL_WIDTH)
+    grid.add_column(overflow="fold")
+    grid.add_row(Text(_FACT_INDENT + label, style=style, end=""), Text(value, style=style, end=""))
+    return grid
+
+
 def info_rows(
     email: Email, detail: EmailDetail | None, styles: dict[str, Style], notes: Mapping[str, str] | None = None
-) -> list[tuple[str, Text]]:
+) -> list[tuple[str, RenderableType]]:
     """The status timeline, owner, source, linked record, Zia's reading and attachments: above the body.
 
     `notes` by attachment id say how saving it goes ("saving… 40%", "saved to …").
     """
     statuses = email.status or (detail.status if detail else ())
     bounced = any(isinstance(s, BouncedStatus) for s in statuses)
-    # status_lines are already safe and aligned with spaces: shown as they are.
-    rows: list[tuple[str, Text]] = [
-        ("Timeline" if n == 0 else "", Text(line, style=styles["bounced"] if bounced else ""))
-        for n, line in enumerate(status_lines(statuses))
+    style = styles["bounced"] if bounced else Style()
+    # Each status on its line, each of its facts as label and value: a long value (a bounce reason)
+    # wraps under the value, not under the label. status_facts' text is already safe.
+    rows: list[tuple[str, RenderableType]] = [
+        ("Timeline" if n == 0 else "", Text(text, style=style) if value is None else _fact(text, value, style))
+        for n, (text, value) in enumerate(status_facts(statuses))
     ]
     if email.owner and (email.owner.name or email.owner.id):
         rows.append(("Owner", Text(one_line(email.owner.name or email.owner.id))))
