@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import re
 
 from textual.worker import WorkerState
 
@@ -21,12 +22,14 @@ from tests.app.record_helpers import (  # noqa: F401 (fixtures)
     wait_until,
 )
 from tui.sandbox.data import LARGE_NEWSLETTER_POSITION, LEAD_MAIN
+from tui.render.html import LINKS_HEADING, body_text
 from tui.screens.record import RecordScreen
 from tui.widgets import email_detail
 from tui.widgets.email_detail import BodyView
 
 WIDE = (160, 48)
 NARROW = (80, 24)
+NEWSLETTER_POSITION = 0  # an HTML newsletter with long tracking links
 BOUNCED_POSITION = 11  # a showcase email whose bounce reason wraps at 80 columns
 
 
@@ -174,6 +177,30 @@ async def test_a_wrapped_bounce_reason_stays_under_its_value(tmp_path):
         continuation = lines[at + 1]
         assert not continuation.lstrip().startswith(("category", "sub-category")), lines[at : at + 2]
         assert len(continuation) - len(continuation.lstrip()) == value_column, lines[at : at + 2]
+
+
+async def test_a_long_link_starts_on_the_line_of_its_number(tmp_path):
+    app, sandbox = demo(LEAD_MAIN, tmp_path)
+    async with app.run_test(size=NARROW) as pilot:
+        screen = await record_screen(pilot)
+        await go_to_position(pilot, LEAD_MAIN, NEWSLETTER_POSITION)
+        await pilot.press("enter")
+        view = screen.detail_view
+        await wait_until(pilot, lambda: view.state == "detail" and not view.rendering, what="the newsletter")
+        lines = [strip.text.rstrip() for strip in view.body._lines]
+        listed = lines[lines.index(LINKS_HEADING) + 1 :]
+        width = view.body.text_width
+        # The links as html_to_text lists them (one a line), and as the pane shows them (folded at the width).
+        expected = body_text(view.detail, width).split(LINKS_HEADING + "\n", 1)[1].splitlines()
+        assert any(len(link) > width for link in expected), "no link long enough to wrap at 80 columns"
+        shown: list[str] = []
+        for line in listed:
+            if re.match(r"\[\d+\]", line):
+                assert re.match(r"\[\d+\] https?://", line), f"{line!r}: the URL starts on the next line"
+                shown.append(line)
+            else:
+                shown[-1] += line  # the rest of a folded URL, character for character
+        assert shown == expected
 
 
 async def test_narrow_enter_opens_and_escape_returns_to_the_same_row(tmp_path):

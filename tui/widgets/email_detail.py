@@ -11,9 +11,11 @@ Nothing here calls the API: the record screen hands in models.
 from __future__ import annotations
 
 import io
+import re
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 
+from rich.cells import cell_len, chop_cells
 from rich.console import Console, RenderableType
 from rich.segment import Segment
 from rich.style import Style
@@ -29,7 +31,7 @@ from textual.worker import Worker, get_current_worker
 
 from tui.render.dates import full_time
 from tui.render.email_text import status_facts, status_label
-from tui.render.html import body_text
+from tui.render.html import LINKS_HEADING, body_text
 from tui.render.safe import clean, one_line
 from tui.render.sizes import human_size
 from tui.widgets.error_panel import ErrorPanel
@@ -42,6 +44,7 @@ _FALLBACK_WIDTH = 78
 _BODY_CACHE_SIZE = 16  # converted bodies kept per (message_id, width): a 2 MB one is converted once
 _FACT_INDENT = "  "  # a status's facts (first, last, reason…) under it
 _FACT_LABEL_WIDTH = 12
+_LINK_LINE = re.compile(r"\[\d+\] \S+")  # a line of the "Links:" list under an HTML body
 
 
 def _people(people: Sequence[Person]) -> str:
@@ -153,9 +156,26 @@ def render_strips(renderable: RenderableType, width: int, style: Style | None = 
     return [Strip(line, Segment.get_line_length(line)) for line in lines]
 
 
+def keep_link_numbers(text: str, width: int) -> str:
+    """In the "Links:" list, `[4] ` stays on the line where its URL starts.
+
+    Word wrapping would break after `[4]` and start a long URL on the next line;
+    a link line too long for `width` is cut by cells instead (as folding would cut
+    the URL anyway). The URL's characters are left as they are.
+    """
+    start = text.rfind(LINKS_HEADING + "\n")
+    if start < 0 or (start > 0 and text[start - 1] != "\n"):
+        return text
+    head, listed = text[:start], text[start:].split("\n")
+    for n, line in enumerate(listed):
+        if _LINK_LINE.fullmatch(line) and cell_len(line) > width:
+            listed[n] = "\n".join(chop_cells(line, width))
+    return head + "\n".join(listed)
+
+
 def body_strips(detail: EmailDetail, width: int) -> list[Strip]:
     """The body converted (HTML through html2text) and wrapped. Slow for big HTML: call from a thread."""
-    text = body_text(detail, width)
+    text = keep_link_numbers(body_text(detail, width), width)
     return render_strips(Text(text, overflow="fold", end=""), width)
 
 
