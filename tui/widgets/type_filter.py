@@ -12,13 +12,11 @@ from dataclasses import dataclass, field
 
 from rich.text import Text
 from textual import on
-from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Footer, OptionList
+from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from tui.render.safe import one_line
+from tui.widgets.menu import MenuScreen, menu_bindings
 from tui.zoho.catalog import EMAIL_TYPE_BY_VALUE, USER_EMAILS, email_types_for
 from tui.zoho.errors import ZohoError
 from tui.zoho.models import User
@@ -63,37 +61,12 @@ def user_label(user: User) -> str:
     return one_line(user.name or user.email or user.id)
 
 
-class TypeFilterScreen(ModalScreen[EmailFilter | None]):
+class TypeFilterScreen(MenuScreen[EmailFilter | None]):
     """Pick the kind of emails to list; Enter chooses, Escape keeps the current one."""
 
-    BINDINGS = [
-        # Before the list's own Enter, so the footer names it.
-        Binding("enter", "choose", "Show", priority=True, id="type_filter.choose"),
-        Binding("escape", "dismiss_filter", "Cancel", id="type_filter.cancel"),
-    ]
-
-    DEFAULT_CSS = """
-    TypeFilterScreen {
-        align: center middle;
-    }
-    TypeFilterScreen > #type-filter-dialog {
-        width: 56;
-        max-width: 100%;
-        height: auto;
-        max-height: 90%;
-        border: round $border;
-        border-title-color: $text;
-        background: $surface;
-        padding: 0 1;
-    }
-    TypeFilterScreen OptionList, TypeFilterScreen OptionList:focus {
-        height: auto;
-        max-height: 24;
-        border: none;
-        padding: 0;
-        background: $surface;
-    }
-    """
+    BINDINGS = menu_bindings("Show", choose_id="type_filter.choose", cancel_id="type_filter.cancel")
+    MENU_TITLE = "Show emails"
+    DIALOG_ID = "type-filter-dialog"
 
     def __init__(
         self,
@@ -110,16 +83,11 @@ class TypeFilterScreen(ModalScreen[EmailFilter | None]):
         self._choices: dict[str, EmailFilter] = {}
         self._users, self._me, self._users_error = users, me, users_error
 
-    def compose(self):
-        with Vertical(id="type-filter-dialog") as dialog:
-            dialog.border_title = "Show emails"
-            yield OptionList(id="type-filter-options")
-        # Over the record screen's footer, whose keys do nothing while this is open.
-        yield Footer()
+    def compose_options(self):
+        yield OptionList(id="type-filter-options")
 
     def on_mount(self) -> None:
-        self._fill()
-        self.query_one(OptionList).focus()
+        self._fill()  # before MenuScreen.on_mount focuses the list
 
     def set_users(self, users: Sequence[User] | None, me: User | None, error: ZohoError | None = None) -> None:
         """The owners arrived (or failed): list them under User emails."""
@@ -185,9 +153,3 @@ class TypeFilterScreen(ModalScreen[EmailFilter | None]):
         choice = self._choices.get(event.option.id or "")
         if choice is not None:
             self.dismiss(choice)
-
-    def action_choose(self) -> None:
-        self.query_one(OptionList).action_select()
-
-    def action_dismiss_filter(self) -> None:
-        self.dismiss(None)
