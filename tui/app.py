@@ -58,6 +58,13 @@ def retry_reason(error: ZohoError) -> str:
     return "Zoho error"
 
 
+def _passing(error: Exception) -> bool:
+    """A failure that a later call may not meet: offline, rate limited, Zoho's own trouble."""
+    if isinstance(error, (NetworkError, RateLimitedError)):
+        return True
+    return isinstance(error, ZohoError) and error.status is not None and (error.status == 429 or error.status >= 500)
+
+
 class CrmEmailsApp(App[None]):
     """Triage the emails of one Zoho CRM record."""
 
@@ -106,6 +113,8 @@ class CrmEmailsApp(App[None]):
         self.sub_title = DEMO_SUBTITLE if demo else ""
         self._retry_until: float | None = None
         self._retry_reason = ""
+        # A record opened by id while Zoho could not be asked its name: asked once more when a call succeeds.
+        self._name_later: tuple[str, str] | None = None
 
     # --- start-up ------------------------------------------------------------------------
 
@@ -198,24 +207,46 @@ class CrmEmailsApp(App[None]):
         """The record with its name, or by id alone when the name cannot be fetched.
 
         None when the credentials were refused (the auth-problem screen is showing then).
+        Offline or rate limited, the name is asked again once a later call gets an answer.
         """
-        assert self.client is not None
-        name_field = None
+        self._name_later = None
         try:
-            if module not in STANDARD_BY_NAME:
-                # A custom module is named by its display field, which only the module list knows.
-                custom = next((m for m in await self.client.modules() if m.api_name == module), None)
-                name_field = custom.display_field if custom else None
-            if module in STANDARD_BY_NAME or name_field:
-                record = await self.client.get_record(module, record_id, name_field=name_field)
-                if record is not None:
-                    return record
+            record = await self._fetch_named(module, record_id)
         except AuthError as error:
             self.show_auth_problem(error)
             return None
-        except Exception:  # noqa: BLE001 - the record screen shows its own errors (unknown id, no permission)
-            pass
-        return Record(module, record_id)
+        except Exception as error:  # noqa: BLE001 - the record screen shows its own errors (unknown id, no permission)
+            if _passing(error):
+                self._name_later = (module, record_id)
+            record = None
+        return record or Record(module, record_id)
+
+    async def _fetch_named(self, module: str, record_id: str) -> Record | None:
+        assert self.client is not None
+        name_field = None
+        if module not in STANDARD_BY_NAME:
+            # A custom module is named by its display field, which only the module list knows.
+            custom = next((m for m in await self.client.modules() if m.api_name == module), None)
+            name_field = custom.display_field if custom else None
+        if module in STANDARD_BY_NAME or name_field:
+            return await self.client.get_record(module, record_id, name_field=name_field)
+        return None
+
+    @work(group="name-later", exit_on_error=False)
+    async def _name_later_now(self, module: str, record_id: str) -> None:
+        """Zoho answers again: fetch the name of the record opened without it, and put it in the header."""
+        from tui.screens.record import RecordScreen
+
+        try:
+            record = await self._fetch_named(module, record_id)
+        except Exception:  # noqa: BLE001 - the id stays in the header; the record screen shows errors of its own
+            return
+        if record is None or not record.name:
+            return
+        for screen in self.screen_stack:
+            if isinstance(screen, RecordScreen) and (screen.record.module, screen.record.id) == (module, record_id):
+                screen.name_record(record)
+                self.remember(record)
 
     def open_record(self, record: Record) -> None:
         """Show `record`; the picker and the old record screen go (their workers with them)."""
@@ -261,11 +292,15 @@ class CrmEmailsApp(App[None]):
         self._update_note()
 
     def note_answer(self) -> None:
-        """Zoho answered a call: the connection is fine again."""
+        """Zoho answered a call: the connection is fine again (and a name missed while it was not is asked)."""
         self._retry_until = None
         self.connection_note = ""
         if self.client is not None:
             self.api_calls = self.client.calls
+        if self._name_later is not None:
+            module, record_id = self._name_later
+            self._name_later = None  # once: a second failure leaves the id in the header
+            self._name_later_now(module, record_id)
 
     def on_error_panel_shown(self, _message: ErrorPanel.Shown) -> None:
         """A request gave up and its error is on screen: no retry is coming unless one is still due."""

@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 from dataclasses import replace
 
+import pytest
 from textual.widgets import Static
 
 from tests.app.helpers import failing_connect, make_demo_app, settle, wait_for_screen
+from tests.app.record_helpers import wait_until
 from tui.app import DEMO_SUBTITLE, CrmEmailsApp
 from tui.sandbox.data import CUSTOM_MAIN, LEAD_MAIN
 from tui.screens.auth_problem import AuthProblemScreen
@@ -121,6 +123,73 @@ async def test_start_opens_the_record_with_its_name(tmp_path):
         assert any(c.path.endswith(f"/Leads/{LEAD_MAIN[1]}") for c in sandbox.calls)
         await settle(pilot)
         assert [r.id for r in app.recent_records] == [LEAD_MAIN[1]]
+
+
+@pytest.mark.parametrize("fault", ["429", "drop"], ids=["rate_limited", "offline"])
+async def test_a_name_missed_at_start_comes_once_zoho_answers(tmp_path, monkeypatch, fault):
+    monkeypatch.setattr(RecordScreen, "offline_delays", (0.05,))  # offline, the list tries again on its own
+    app, sandbox = make_demo_app(start=LEAD_MAIN, state_dir=tmp_path)
+    sandbox.faults.always = fault
+
+    def record_calls() -> int:
+        return sandbox.count(lambda c: c.path.endswith(f"/Leads/{LEAD_MAIN[1]}"))
+
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await wait_for_screen_now(pilot, RecordScreen)
+        assert screen.record.name is None and screen.title.startswith(LEAD_MAIN[1])
+        await wait_until(pilot, lambda: screen.email_list.error_panel.error is not None or fault == "drop", timeout=30)
+        at_start = record_calls()  # the client's tries
+        sandbox.faults.always = None
+        if fault == "429":
+            await pilot.press("r")  # the list's error says r retries
+        await wait_until(pilot, lambda: screen.record.name == "Ada Lovelace", timeout=30)
+        assert screen.title == "Ada Lovelace · Lead"
+        assert str(screen.query_one(StatusLine).context).startswith("Ada Lovelace · ")
+        await settle(pilot)
+        assert [r.name for r in app.recent_records] == ["Ada Lovelace"]
+        # Asked once more, not on every answer.
+        assert record_calls() == at_start + 1
+        await pilot.press("r")
+        await settle(pilot)
+        assert record_calls() == at_start + 1
+
+
+async def test_a_name_missed_for_good_is_asked_only_once_more(tmp_path):
+    """The second try failing too leaves the id: no call for the name on each answer after it."""
+    app, sandbox = make_demo_app(start=LEAD_MAIN, state_dir=tmp_path)
+    sandbox.faults.always = "429"
+    path = f"/Leads/{LEAD_MAIN[1]}"
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await wait_for_screen_now(pilot, RecordScreen)
+        await wait_until(pilot, lambda: screen.email_list.error_panel.error is not None, timeout=30)
+        sandbox.faults.always = None
+        real = sandbox.handle
+
+        def refusing_the_record(method, target, headers, body=b"", **kw):
+            if target.split("?")[0].endswith(path):
+                sandbox.faults.always = "429"  # this call only (the handler runs on the event loop, one at a time)
+                try:
+                    return real(method, target, headers, body, **kw)
+                finally:
+                    sandbox.faults.always = None
+            return real(method, target, headers, body, **kw)
+
+        sandbox.handle = refusing_the_record
+        at_start = sandbox.count(lambda c: c.path.endswith(path))
+        await pilot.press("r")
+        await settle(pilot)
+        tried = sandbox.count(lambda c: c.path.endswith(path))
+        assert tried > at_start  # it was asked again (and refused, with the client's retries)
+        await pilot.press("r")
+        await settle(pilot)
+        assert sandbox.count(lambda c: c.path.endswith(path)) == tried
+        assert screen.record.name is None and screen.title.startswith(LEAD_MAIN[1])
+
+
+async def wait_for_screen_now(pilot, screen_type):
+    """The screen once it is on top and titled, without waiting for its workers (an offline list never finishes)."""
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, screen_type) and pilot.app.screen.title, timeout=30)
+    return pilot.app.screen
 
 
 async def test_start_in_a_custom_module_names_the_record_by_its_display_field(tmp_path):

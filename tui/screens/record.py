@@ -177,7 +177,7 @@ class RecordScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = f"{one_line(self.record.display)} · {self._module_label()}"
+        self._show_title()
         self._apply_width(self.app.size.width)
         self.email_list.table.focus()
         self._show_feed()
@@ -198,6 +198,17 @@ class RecordScreen(Screen):
             if self._highlighted is not None:
                 self._follow(self._highlighted)
         self._refresh_keys()
+
+    def _show_title(self) -> None:
+        self.title = f"{one_line(self.record.display)} · {self._module_label()}"
+
+    def name_record(self, record: Record) -> None:
+        """The record's name came late (Zoho could not be asked when the screen opened): show it."""
+        if (record.module, record.id) != (self.record.module, self.record.id):
+            return
+        self.record = record
+        self._show_title()
+        self._show_progress()
 
     def _module_label(self) -> str:
         standard = STANDARD_BY_NAME.get(self.record.module)
