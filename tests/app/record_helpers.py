@@ -60,13 +60,26 @@ async def wait_until(pilot: Pilot, condition: Callable[[], bool], timeout: float
 
 async def record_screen(pilot: Pilot, *, idle: bool = True) -> RecordScreen:
     """The record screen once it is up (and, with `idle`, once its first pages and detail are in)."""
-    await wait_until(pilot, lambda: isinstance(pilot.app.screen, RecordScreen), what="the record screen")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, RecordScreen), timeout=30, what="the record screen")
     screen = pilot.app.screen
     assert isinstance(screen, RecordScreen)
     if idle:
         await settle(pilot, RecordScreen.detail_delay + 0.1)
+        # Each page asks for the next after a refresh while the view is not full, and the detail follows the
+        # cursor after a pause: on a loaded machine those come after any fixed wait. Wait for the state itself.
+        await wait_until(pilot, lambda: at_rest(screen), timeout=30, what="the record screen to come to rest")
         await settle(pilot)
     return screen
+
+
+def at_rest(screen: RecordScreen) -> bool:
+    """No page out nor wanted, and the email under the cursor (when the pane shows) in full."""
+    feed, email_list, view = screen.feed, screen.email_list, screen.detail_view
+    if feed.loading or (feed.more and feed.error is None and email_list.near_end):
+        return False
+    if screen.detail_visible and email_list.cursor_email is not None:
+        return view.state in ("detail", "error") and not view.rendering
+    return True
 
 
 async def hold_key(pilot: Pilot, key: str, times: int, interval: float) -> None:

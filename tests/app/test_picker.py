@@ -9,6 +9,7 @@ from rich.console import Console
 from textual.widgets import Input, OptionList, Static
 
 from tests.app.helpers import make_app_on, make_demo_app, paste, settle, type_text, wait_for_screen
+from tests.app.record_helpers import wait_until
 from tui.sandbox.app import Sandbox
 from tui.sandbox.data import CONTACT_HOSTILE, CUSTOM_MAIN, DEAL_MAIN, DEFAULT_SEED, LEAD_MAIN, ORG_DOMAIN_NAME
 from tui.screens.picker import SEARCH_DELAY_S, PickerScreen
@@ -286,14 +287,15 @@ async def test_offline_search_says_so_and_recovers(tmp_path):
         sandbox.faults.always = "drop"
         await type_text(pilot, "Ada")
         await settle(pilot, DEBOUNCE)
-        assert "NETWORK" in str(picker.query_one(ErrorPanel).render())
+        # The error reaches the app as a message after the search gave up: wait for it, not for a fixed time.
+        await wait_until(pilot, lambda: "NETWORK" in str(picker.query_one(ErrorPanel).render()), timeout=30)
         # The client gave up and the search does not retry by itself: the status line must not say it does.
-        assert app.connection_note == ""
+        await wait_until(pilot, lambda: app.connection_note == "", timeout=30, what="the retry note to end")
         sandbox.faults.always = None
         await type_text(pilot, "m")
         await settle(pilot, DEBOUNCE)
+        await wait_until(pilot, lambda: any(r.startswith("Adam Ashford") for r in result_lines(picker)[:1]), timeout=30)
         assert app.connection_note == ""
-        assert result_lines(picker)[0].startswith("Adam Ashford")
 
 
 async def test_o_returns_to_the_picker_and_escape_back_to_the_record(tmp_path):

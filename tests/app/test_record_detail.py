@@ -77,15 +77,19 @@ async def test_large_newsletter_converts_without_blocking(tmp_path):
         screen = await record_screen(pilot)
         view = screen.detail_view
         row = await go_to_position(pilot, LEAD_MAIN, LARGE_NEWSLETTER_POSITION)
-        await wait_until(pilot, lambda: view.rendering, what="the 2 MB body to start converting")
-        body_workers = [w for w in app.workers if w.group == "body" and w.state == WorkerState.RUNNING]
-        assert body_workers, "the body is not converted in a worker"
-        assert body_workers[0].is_running
+        await wait_until(pilot, lambda: view.rendering, timeout=30, what="the 2 MB body to start converting")
+
+        def body_workers() -> list:
+            return [w for w in app.workers if w.group == "body" and w.state == WorkerState.RUNNING]
+
+        # Its worker is pending until its thread starts: wait for it to run (it runs for a second or more).
+        await wait_until(pilot, lambda: body_workers(), timeout=30, what="the body converted in a worker")
+        (converting,) = body_workers()
         # A key goes through while the thread converts: the UI is not blocked.
         table = screen.email_list.table
         await hold_key(pilot, "j", 1, 0.0)
         await wait_until(pilot, lambda: table.cursor_row == row + 1, what="the key")
-        assert body_workers[0].state == WorkerState.RUNNING
+        assert converting.state == WorkerState.RUNNING
         await wait_until(pilot, lambda: view.message_id == row_ids(screen)[row + 1], what="the pane to follow")
         await pilot.press("k")
         await settle(pilot, RecordScreen.detail_delay + 0.1)
@@ -96,7 +100,7 @@ async def test_large_newsletter_converts_without_blocking(tmp_path):
         await pilot.press("tab")
         assert isinstance(app.focused, BodyView)
         await pilot.press("space", "space")
-        assert view.body.scroll_y > 0
+        await wait_until(pilot, lambda: view.body.scroll_y > 0, what="the body to scroll")
         assert screen.email_list.table.cursor_row == row
 
 
@@ -121,7 +125,7 @@ async def test_coming_back_to_a_converting_body_attaches_to_its_conversion(tmp_p
         view, table = screen.detail_view, screen.email_list.table
         newsletter = message_id_at(sandbox, LEAD_MAIN, LARGE_NEWSLETTER_POSITION)
         row = await go_to_position(pilot, LEAD_MAIN, LARGE_NEWSLETTER_POSITION)
-        await wait_until(pilot, lambda: view.rendering, what="the 2 MB body to start converting")
+        await wait_until(pilot, lambda: view.rendering, timeout=30, what="the 2 MB body to start converting")
         # j then k while it converts (its detail is cached: k shows it again at once).
         await hold_key(pilot, "j", 1, 0.0)
         await wait_until(pilot, lambda: view.message_id == row_ids(screen)[row + 1], what="the pane to follow j")
@@ -143,7 +147,7 @@ async def test_a_body_converted_after_moving_on_is_kept(tmp_path, monkeypatch):
         view = screen.detail_view
         newsletter = message_id_at(sandbox, LEAD_MAIN, LARGE_NEWSLETTER_POSITION)
         row = await go_to_position(pilot, LEAD_MAIN, LARGE_NEWSLETTER_POSITION)
-        await wait_until(pilot, lambda: view.rendering, what="the 2 MB body to start converting")
+        await wait_until(pilot, lambda: view.rendering, timeout=30, what="the 2 MB body to start converting")
         await hold_key(pilot, "j", 1, 0.0)
         await wait_until(pilot, lambda: view.message_id == row_ids(screen)[row + 1], what="the pane to follow j")
         # The newsletter finishes converting while another email is on screen...
@@ -162,15 +166,20 @@ async def test_a_body_converted_after_moving_on_is_kept(tmp_path, monkeypatch):
         assert started.count(newsletter) == 1, started
 
 
+async def open_full_screen(pilot, position: int) -> list[str]:
+    """Open LEAD_MAIN's showcase email at `position` full-screen (80 columns); the lines of its pane."""
+    screen = await record_screen(pilot)
+    await go_to_position(pilot, LEAD_MAIN, position)
+    await pilot.press("enter")
+    view = screen.detail_view
+    await wait_until(pilot, lambda: view.state == "detail" and not view.rendering, timeout=30, what="the email")
+    return [strip.text.rstrip() for strip in view.body._lines]
+
+
 async def test_a_wrapped_bounce_reason_stays_under_its_value(tmp_path):
     app, sandbox = demo(LEAD_MAIN, tmp_path)
     async with app.run_test(size=NARROW) as pilot:
-        screen = await record_screen(pilot)
-        await go_to_position(pilot, LEAD_MAIN, BOUNCED_POSITION)
-        await pilot.press("enter")
-        view = screen.detail_view
-        await wait_until(pilot, lambda: view.state == "detail" and not view.rendering, what="the bounced email")
-        lines = [strip.text.rstrip() for strip in view.body._lines]
+        lines = await open_full_screen(pilot, BOUNCED_POSITION)
         (at,) = [n for n, line in enumerate(lines) if line.lstrip().startswith("reason ")]
         value_column = len(lines[at]) - len(lines[at].split("reason", 1)[1].lstrip())
         # At 80 columns the reason does not fit on its line: the rest of it starts under its first word.
@@ -182,12 +191,8 @@ async def test_a_wrapped_bounce_reason_stays_under_its_value(tmp_path):
 async def test_a_long_link_starts_on_the_line_of_its_number(tmp_path):
     app, sandbox = demo(LEAD_MAIN, tmp_path)
     async with app.run_test(size=NARROW) as pilot:
-        screen = await record_screen(pilot)
-        await go_to_position(pilot, LEAD_MAIN, NEWSLETTER_POSITION)
-        await pilot.press("enter")
-        view = screen.detail_view
-        await wait_until(pilot, lambda: view.state == "detail" and not view.rendering, what="the newsletter")
-        lines = [strip.text.rstrip() for strip in view.body._lines]
+        lines = await open_full_screen(pilot, NEWSLETTER_POSITION)
+        view = app.screen.detail_view
         listed = lines[lines.index(LINKS_HEADING) + 1 :]
         width = view.body.text_width
         # The links as html_to_text lists them (one a line), and as the pane shows them (folded at the width).

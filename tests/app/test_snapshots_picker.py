@@ -12,6 +12,7 @@ import asyncio
 import pytest
 
 from tests.app.helpers import failing_connect, make_demo_app, settle, type_text, wait_for_screen
+from tests.app.record_helpers import record_screen
 from tui.app import CrmEmailsApp
 from tui.sandbox.data import LEAD_MAIN
 from tui.screens.auth_problem import AuthProblemScreen
@@ -62,9 +63,12 @@ def test_help_on_the_record_screen(snap_compare, tmp_path):
     app, _ = make_demo_app(start=LEAD_MAIN, state_dir=tmp_path)
 
     async def help_open(pilot) -> None:
-        await wait_for_screen(pilot, RecordScreen)
+        # Its pages load one after another (each after a refresh): wait for the list to come to rest.
+        await record_screen(pilot)
         await pilot.press("question_mark")
         await wait_for_screen(pilot, HelpScreen)
+        pilot.app.api_calls = pilot.app.client.calls
+        await pilot.pause()
 
     assert snap_compare(app, terminal_size=(100, 36), run_before=help_open)
 

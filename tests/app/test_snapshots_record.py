@@ -133,7 +133,19 @@ def test_error(snap_compare, tmp_path, record):
 def test_rate_limit_exhausted(snap_compare, tmp_path):
     app, sandbox = demo(LEAD_MAIN, tmp_path)
     sandbox.faults.always = "429"
-    assert snap_compare(app, terminal_size=NARROW, run_before=_at_record())
+
+    async def run_before(pilot) -> None:
+        screen = await record_screen(pilot)
+        # The retries spent, the error on screen, and the app told (the note ends): then the picture.
+        await wait_until(
+            pilot,
+            lambda: screen.email_list.error_panel.error is not None and pilot.app.connection_note == "",
+            timeout=30,
+            what="the rate-limit error",
+        )
+        await _steady(pilot)
+
+    assert snap_compare(app, terminal_size=NARROW, run_before=run_before)
 
 
 def test_offline(snap_compare, tmp_path, monkeypatch):
