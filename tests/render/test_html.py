@@ -323,3 +323,11 @@ def test_an_html_body_without_tags_keeps_its_lines() -> None:
 def test_an_empty_body_says_so(content: str | None) -> None:
     assert body_text(detail(content, "html")) == NO_BODY
     assert body_text(detail(content, "text")) == NO_BODY
+
+
+def test_headings_read_as_plain_lines_not_markdown():
+    text = html_to_text("<h1>Quarterly update</h1><p>Body</p><h3>Details</h3><p>#1 is not a heading</p>")
+    assert text.splitlines()[0] == "Quarterly update"
+    assert "Details" in text.splitlines()
+    assert "#" not in text.replace("#1 is", "")
+    assert "#1 is not a heading" in text

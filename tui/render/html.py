@@ -192,6 +192,8 @@ def html_to_text(html: str | None, width: int = 78) -> str:
         if converter.unclosed_hidden:
             # A hidden element that never closes would hide the rest of the email: show it all instead.
             text, links = _ReadingConverter(wrap, drop_hidden=False).convert(html)
+        # html2text marks headings the Markdown way ("## Title"); in a mail reader that is noise.
+        text = _HEADING_MARK.sub("", text)
     except Exception:  # html2text and HTMLParser raise on some malformed input
         text, links = _strip_tags(html), []
     text = _tidy(text)
@@ -202,6 +204,9 @@ def html_to_text(html: str | None, width: int = 78) -> str:
         listed = "\n".join(f"[{n}] {_link_target(href)}" for n, href in enumerate(links, 1))
         text = f"{text}\n\n{LINKS_HEADING}\n{listed}" if text else f"{LINKS_HEADING}\n{listed}"
     return clean(text)
+
+
+_HEADING_MARK = re.compile(r"^#{1,6} ", re.MULTILINE)
 
 
 def _link_target(href: str) -> str:
