@@ -30,7 +30,7 @@ from tui.app import CrmEmailsApp  # noqa: E402
 from tui.sandbox.data import DEFAULT_SEED, LEAD_CANNOT_PROCESS, LEAD_MAIN  # noqa: E402
 from tui.screens.picker import SEARCH_DELAY_S, PickerScreen  # noqa: E402
 from tui.screens.record import RecordScreen  # noqa: E402
-from tui.session import demo_client  # noqa: E402
+from tui.connect import demo_client  # noqa: E402
 from tui.zoho.client import ZohoClient  # noqa: E402
 
 # Longer than a burst of key presses takes, so moving the cursor down fetches one detail, always

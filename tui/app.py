@@ -8,8 +8,6 @@ name and remember recent records. Screens do the rest (tui/screens), widgets dra
 from __future__ import annotations
 
 import asyncio
-import math
-import time
 from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
@@ -28,41 +26,25 @@ from tui.screens.auth_problem import AuthProblemScreen
 from tui.screens.connecting import ConnectingScreen
 from tui.screens.help import HelpScreen, key_rows, typing_note
 from tui.screens.picker import PickerScreen, unexpected
-from tui.widgets.error_panel import ErrorPanel
+from tui.session.backoff import passing
+from tui.session.clock import Clock, SystemClock
+from tui.session.connection import ConnectionStatus
 from tui.zoho.catalog import STANDARD_BY_NAME
-from tui.zoho.errors import AuthError, NetworkError, RateLimitedError, ZohoError
+from tui.zoho.errors import AuthError, ZohoError
 from tui.zoho.models import Module, Record
 
 if TYPE_CHECKING:
     from tui.sandbox.app import Sandbox
-    from tui.zoho.client import RetryNotice, ZohoClient
+    from tui.zoho.client import ConnectionEvent, ZohoClient
 
 Connect = Callable[[], Awaitable["ZohoClient"]]
 
 TITLE = "crm-emails"
 # A sub-title, so the header says it on every screen, beside the record's name too.
 DEMO_SUBTITLE = "DEMO DATA (sandbox)"
-CALLS_REFRESH_S = 0.5
-# Past its due time a retry has this long to be answered (the client's request timeout is 20 s);
-# after that the client gave up without saying so, and "retrying…" would be a lie.
-RETRY_NOTE_GRACE_S = 30.0
+# How often the connection note's countdown is redrawn.
+NOTE_REFRESH_S = 0.5
 CLOSE_TIMEOUT_S = 2.0
-
-
-def retry_reason(error: ZohoError) -> str:
-    """What the connection note calls a failure the client is retrying."""
-    if isinstance(error, NetworkError):
-        return "offline"
-    if isinstance(error, RateLimitedError) or error.status == 429 or error.code == "TOO_MANY_REQUESTS":
-        return "rate limited"
-    return "Zoho error"
-
-
-def _passing(error: Exception) -> bool:
-    """A failure that a later call may not meet: offline, rate limited, Zoho's own trouble."""
-    if isinstance(error, (NetworkError, RateLimitedError)):
-        return True
-    return isinstance(error, ZohoError) and error.status is not None and (error.status == 429 or error.status >= 500)
 
 
 class CrmEmailsApp(App[None]):
@@ -95,6 +77,7 @@ class CrmEmailsApp(App[None]):
         profile: str | None = None,
         sandbox: Sandbox | None = None,
         cursor_blink: bool = True,
+        clock: Clock | None = None,
     ) -> None:
         super().__init__()
         self._connect = connect
@@ -111,8 +94,8 @@ class CrmEmailsApp(App[None]):
         self._recent_disk = ThreadPoolExecutor(max_workers=1, thread_name_prefix="recent-records")
         self.title = TITLE
         self.sub_title = DEMO_SUBTITLE if demo else ""
-        self._retry_until: float | None = None
-        self._retry_reason = ""
+        self.clock: Clock = clock or SystemClock()
+        self.connection = ConnectionStatus(self.clock)
         # A record opened by id while Zoho could not be asked its name: asked once more when a call succeeds.
         self._name_later: tuple[str, str] | None = None
 
@@ -124,7 +107,7 @@ class CrmEmailsApp(App[None]):
         return ConnectingScreen("Connecting to Zoho…")
 
     def on_mount(self) -> None:
-        self.set_interval(CALLS_REFRESH_S, self._tick)
+        self.set_interval(NOTE_REFRESH_S, self._update_note)
         self.screen_change_signal.subscribe(self, self._screen_changed)
         self.connect()
 
@@ -188,14 +171,13 @@ class CrmEmailsApp(App[None]):
             self._show(PickerScreen())
 
     def _listen_to(self, client: ZohoClient) -> None:
-        earlier_retry = client.on_retry
+        earlier = client.on_event
 
-        def on_retry(notice: RetryNotice) -> Any:
-            self.note_retry(notice)
-            return earlier_retry(notice) if earlier_retry is not None else None
+        def on_event(event: ConnectionEvent) -> Any:
+            self.note_connection(event)
+            return earlier(event) if earlier is not None else None
 
-        client.on_retry = on_retry
-        client.on_answer = self.note_answer
+        client.on_event = on_event
 
     def show_auth_problem(self, error: ZohoError) -> None:
         """Replace everything with the screen that says how to get credentials working."""
@@ -216,7 +198,7 @@ class CrmEmailsApp(App[None]):
             self.show_auth_problem(error)
             return None
         except Exception as error:  # noqa: BLE001 - the record screen shows its own errors (unknown id, no permission)
-            if _passing(error):
+            if passing(error):
                 self._name_later = (module, record_id)
             record = None
         return record or Record(module, record_id)
@@ -285,45 +267,21 @@ class CrmEmailsApp(App[None]):
 
     # --- status --------------------------------------------------------------------------
 
-    def note_retry(self, notice: RetryNotice) -> None:
-        """The client is about to wait and try again: say so, with a countdown."""
-        self._retry_reason = retry_reason(notice.error)
-        self._retry_until = time.monotonic() + notice.delay_s
-        self._update_note()
+    def note_connection(self, event: ConnectionEvent) -> None:
+        """The client tried, waited, gave up or got an answer: the status line says so."""
+        from tui.zoho.client import Answered
 
-    def note_answer(self) -> None:
-        """Zoho answered a call: the connection is fine again (and a name missed while it was not is asked)."""
-        self._retry_until = None
-        self.connection_note = ""
+        self.connection.apply(event)
         if self.client is not None:
             self.api_calls = self.client.calls
-        if self._name_later is not None:
+        self._update_note()
+        if isinstance(event, Answered) and self.connection.ok and self._name_later is not None:
             module, record_id = self._name_later
             self._name_later = None  # once: a second failure leaves the id in the header
             self._name_later_now(module, record_id)
 
-    def on_error_panel_shown(self, _message: ErrorPanel.Shown) -> None:
-        """A request gave up and its error is on screen: no retry is coming unless one is still due."""
-        if self._retry_until is not None and time.monotonic() >= self._retry_until:
-            self._retry_until = None
-            self.connection_note = ""
-
     def _update_note(self) -> None:
-        if self._retry_until is None:
-            return
-        left = self._retry_until - time.monotonic()
-        if left <= -RETRY_NOTE_GRACE_S:
-            self._retry_until = None
-            self.connection_note = ""
-        elif left > 0:
-            self.connection_note = f"{self._retry_reason} — retrying in {math.ceil(left)} s"
-        else:
-            self.connection_note = f"{self._retry_reason} — retrying…"
-
-    def _tick(self) -> None:
-        if self.client is not None:
-            self.api_calls = self.client.calls
-        self._update_note()
+        self.connection_note = self.connection.note()
 
     # --- actions ---------------------------------------------------------------------------
 

@@ -254,14 +254,14 @@ def normalise_module(name: str) -> str:
 def run_app(args: argparse.Namespace) -> int:
     start = parse_target(args.target)
     if args.demo:
-        from tui.session import demo_client
+        from tui.connect import demo_client
 
         async def connect() -> ZohoClient:
             client, _sandbox = demo_client()
             return client
 
     else:
-        from tui.session import open_client
+        from tui.connect import open_client
 
         unlock_keyring()
 
@@ -324,9 +324,10 @@ async def auth_login(args: argparse.Namespace) -> int:
     import httpx
 
     from tui import credentials
-    from tui.session import client_from_credentials
+    from tui.connect import client_from_credentials
     from tui.zoho.auth import exchange_grant_code
     from tui.zoho.catalog import DATA_CENTERS, DEFAULT_DC
+    from tui.zoho.urls import check_url
 
     prompt = Prompter()
     dc = args.dc or os.environ.get("ZOHO_DC") or (
@@ -337,10 +338,10 @@ async def auth_login(args: argparse.Namespace) -> int:
     client_id = args.client_id or prompt.ask("Client ID")
     client_secret = args.client_secret or prompt.ask("Client secret", secret=True)
     code = args.code or prompt.ask("Grant code")
-    accounts_url = credentials.check_url(args.accounts_url or os.environ.get("ZOHO_ACCOUNTS_URL") or DATA_CENTERS[dc].accounts_url)
+    accounts_url = check_url(args.accounts_url or os.environ.get("ZOHO_ACCOUNTS_URL") or DATA_CENTERS[dc].accounts_url)
     api_domain_override = args.api_domain or os.environ.get("ZOHO_API_DOMAIN")
     if api_domain_override:
-        api_domain_override = credentials.check_url(api_domain_override)
+        api_domain_override = check_url(api_domain_override)
     # A grant code works once: find out that the keyring fails before spending it.
     await asyncio.to_thread(credentials.check_keyring, args.profile)
 
@@ -387,7 +388,7 @@ async def report_org(client: ZohoClient) -> None:
 
 async def auth_status(args: argparse.Namespace) -> int:
     from tui.render.safe import one_line
-    from tui.session import client_from_credentials, resolve_credentials
+    from tui.connect import client_from_credentials, resolve_credentials
     from tui.zoho.errors import ZohoError
 
     creds = await resolve_credentials(**connection(args))
@@ -458,7 +459,7 @@ def run_export(args: argparse.Namespace) -> int:
 async def export(args: argparse.Namespace, out: TextIO) -> int:
     import json
 
-    from tui.session import open_client
+    from tui.connect import open_client
     from tui.zoho.errors import ZohoError
 
     progress = Progress(sys.stderr)

@@ -15,20 +15,19 @@ the keyring, never to a file of its own.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import os
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
-from urllib.parse import urlsplit
 
 import keyring
 import keyring.errors
 
 from tui.zoho.catalog import DATA_CENTERS, DEFAULT_DC
 from tui.zoho.errors import HINTS, CredentialsError, UsageError
+from tui.zoho.urls import check_url
 
 SERVICE = "crm-emails"
 DEFAULT_PROFILE = "default"
@@ -94,41 +93,6 @@ class Credentials:
                 "access_token_expires_at": self.access_token_expires_at,
             }
         )
-
-
-# --- URLs -----------------------------------------------------------------------
-
-
-def is_loopback(host: str | None) -> bool:
-    """127.0.0.0/8, ::1 (bracketed or not) or localhost."""
-    host = (host or "").strip("[]")
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def check_url(url: str) -> str:
-    """An Accounts or API origin, trailing slash removed: https, or plain http on a loopback host only."""
-    text = (url or "").strip()
-    try:
-        parts = urlsplit(text)
-        host = parts.hostname
-        parts.port  # noqa: B018 - raises ValueError on a bad port
-    except ValueError:
-        raise UsageError(f"Not a valid URL: {text!r}.") from None
-    if parts.scheme not in ("http", "https") or not host:
-        raise UsageError(f"Not an http(s) URL: {text!r}.", hint="Give a URL like https://www.zohoapis.eu.")
-    if parts.username or parts.password or parts.query or parts.fragment:
-        raise UsageError("A Zoho URL takes no user, password, query or fragment.", hint="Give only scheme and host.")
-    if parts.scheme == "http" and not is_loopback(host):
-        raise UsageError(
-            f"Plain http is allowed only for a loopback host (127.0.0.1, ::1, localhost), not {host!r}.",
-            hint="Use https:// for any other host; certificates are always verified.",
-        )
-    return text.rstrip("/")
 
 
 # --- the keyring, bounded by a timeout ---------------------------------------------

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 from collections.abc import Iterator, Mapping
 from itertools import count
 from pathlib import Path
 
 import platformdirs
 
-from tui.render.safe import one_line, safe_filename
+from tui.render.safe import one_line
 
 DOWNLOAD_DIR_ENV = "CRM_EMAILS_DOWNLOAD_DIR"
 PART_SUFFIX = ".part"
@@ -29,6 +30,55 @@ _REASONS = {
     errno.ENOENT: "the folder does not exist",
     errno.ENOTDIR: "part of the path is not a folder",
 }
+
+
+# --- file names ------------------------------------------------------------------
+
+FALLBACK_FILENAME = "attachment"
+MAX_FILENAME_BYTES = 200
+_MAX_EXTENSION_BYTES = 16
+_RESERVED_CHARS = re.compile(r'[<>:"|?*]')
+_DOT_RUN = re.compile(r"\.{2,}")
+# Names Windows refuses whatever the extension ("nul.txt" included).
+_WINDOWS_RESERVED = frozenset(
+    ["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"]
+    + [f"{port}{n}" for port in ("COM", "LPT") for n in (*"123456789", "¹", "²", "³")]
+)
+
+
+def safe_filename(name: str | None) -> str:
+    """A name to save an attachment under: one path component, never hidden, never empty.
+
+    Keeps the last component of a path ("../../etc/passwd" -> "passwd"),
+    replaces the characters Windows reserves, folds ".." into ".", drops
+    leading dots and dashes (no hidden files, no option-looking names) and
+    trailing dots and spaces, prefixes device names (CON, NUL, COM1...) with
+    "_", and trims to 200 bytes of UTF-8 keeping the extension.
+    """
+    text = one_line(name)
+    parts = [p for p in re.split(r"[/\\]", text) if p.strip()]
+    text = parts[-1] if parts else ""
+    text = _RESERVED_CHARS.sub("_", text)
+    text = _DOT_RUN.sub(".", text)
+    text = text.lstrip(" .-").rstrip(" .")
+    if not text:
+        return FALLBACK_FILENAME
+    if text.split(".", 1)[0].rstrip(" ").upper() in _WINDOWS_RESERVED:
+        text = "_" + text
+    return _trim_keeping_extension(text, MAX_FILENAME_BYTES)
+
+
+def _trim_keeping_extension(name: str, limit: int) -> str:
+    if len(name.encode("utf-8")) <= limit:
+        return name
+    stem, dot, extension = name.rpartition(".")
+    if not dot or not stem or len(extension.encode("utf-8")) > _MAX_EXTENSION_BYTES:
+        stem, extension = name, ""
+    suffix = f".{extension}" if extension else ""
+    room = limit - len(suffix.encode("utf-8"))
+    # Cutting the bytes may split a character: drop the partial one.
+    stem = stem.encode("utf-8")[:room].decode("utf-8", errors="ignore").rstrip(" .")
+    return (stem or FALLBACK_FILENAME) + suffix
 
 
 def download_dir(env: Mapping[str, str] = os.environ) -> Path:

@@ -14,12 +14,13 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.screen import Screen
 
+from tests.support.clock import VirtualClock
 from tui.app import CrmEmailsApp
 from tui.sandbox.app import Faults, Sandbox
 from tui.sandbox.data import DEFAULT_SEED
 from tui.credentials import Credentials
 from tui.sandbox.transport import SandboxTransport
-from tui.session import demo_client, sandbox_credentials
+from tui.connect import demo_client, sandbox_credentials, token_source
 from tui.zoho.auth import TokenSource
 from tui.zoho.client import ZohoClient
 
@@ -38,6 +39,7 @@ def make_demo_app(
         return client
 
     kw.setdefault("cursor_blink", False)
+    kw.setdefault("clock", VirtualClock())
     app = CrmEmailsApp(connect, start=start, demo=True, state_dir=state_dir, sandbox=sandbox, **kw)
     return app, sandbox
 
@@ -52,7 +54,7 @@ def make_app_on(
 ) -> CrmEmailsApp:
     """The app on a sandbox built by the test (other scopes, revoked tokens...), as a real profile would run."""
     transport = SandboxTransport(sandbox)
-    tokens = TokenSource.from_credentials(credentials or sandbox_credentials(), transport=transport)
+    tokens = token_source(credentials or sandbox_credentials(), transport=transport)
     client = ZohoClient(tokens, transport=transport, backoff=0.0)
 
     async def connect() -> ZohoClient:
@@ -63,7 +65,7 @@ def make_app_on(
 
 
 def failing_connect(error: Exception) -> Callable[[], Awaitable[ZohoClient]]:
-    """A `connect` that fails the way `session.open_client` does without credentials."""
+    """A `connect` that fails the way `connect.open_client` does without credentials."""
 
     async def connect() -> ZohoClient:
         raise error

@@ -21,7 +21,7 @@ from tests.app.record_helpers import (  # noqa: F401 (fixtures)
 )
 from tui import downloads
 from tui.downloads import DOWNLOAD_DIR_ENV, PartFile
-from tui.render.safe import safe_filename
+from tui.downloads import safe_filename
 from tui.sandbox.data import CONTACT_HOSTILE, LEAD_MAIN
 from tui.widgets.attachment_menu import AttachmentMenu
 from tui.zoho.models import Record

@@ -17,7 +17,7 @@ from tests.app.record_helpers import (  # noqa: F401 (fixtures)
 )
 from tui.sandbox.data import ACCOUNT_MAIN, CONTACT_HOSTILE, LEAD_EMPTY, LEAD_MAIN
 from tui.screens.record import RecordScreen
-from tui.session import demo_client
+from tui.connect import demo_client
 from tui.widgets.type_filter import EmailFilter
 
 

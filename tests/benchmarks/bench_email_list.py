@@ -58,7 +58,7 @@ def peak_rss_mb() -> float:
 
 async def fetch_pages() -> list:
     from tui.sandbox.data import LEAD_BULK
-    from tui.session import demo_client
+    from tui.connect import demo_client
 
     client, _sandbox = demo_client()
     pages = []

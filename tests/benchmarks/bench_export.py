@@ -4,7 +4,7 @@ In the same run, against one `crm-emails sandbox --port 0` process:
 
   figure    `crm-emails export Leads <LEAD_BULK> -o FILE` (streams: one page in memory
             at a time, a JSON line per email)
-  baseline  the same pages through the same client (tui.session.open_client,
+  baseline  the same pages through the same client (tui.connect.open_client,
             iter_email_pages), collected into one list and written with a single
             json.dumps at the end: the whole list in memory
 
@@ -38,7 +38,7 @@ EMAILS = 5000
 
 BASELINE = """
 import asyncio, json, sys
-from tui.session import open_client
+from tui.connect import open_client
 
 async def main(module, record_id, path):
     async with await open_client() as client:
@@ -52,7 +52,7 @@ async def main(module, record_id, path):
 asyncio.run(main(*sys.argv[1:4]))
 """
 
-FLOOR = "import asyncio, json, httpx, tui.cli, tui.session, tui.zoho.client"
+FLOOR = "import asyncio, json, httpx, tui.cli, tui.connect, tui.zoho.client"
 
 
 def start_sandbox() -> tuple[subprocess.Popen, dict[str, str]]:

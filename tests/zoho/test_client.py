@@ -8,7 +8,8 @@ import random
 import httpx
 import pytest
 
-from tui.zoho.client import RetryNotice, filename_from_disposition
+from tests.support.events import EventLog
+from tui.zoho.client import filename_from_disposition
 from tui.zoho.errors import AuthError, NetworkError, RateLimitedError, UsageError, ZohoAPIError
 from zoho_fakes import API, ScriptedZoho, emails_page, error
 
@@ -216,16 +217,16 @@ def scripted_failures(*responses):
 
 
 async def test_429_exhausted_after_bounded_exponential_backoff(make_client, sleeps):
-    notices: list[RetryNotice] = []
+    events = EventLog()
     zoho = ScriptedZoho(lambda r: error(429, "TOO_MANY_REQUESTS", "too many"))
-    client = make_client(zoho, max_retries=4, backoff=0.5, jitter=lambda: 1.0, on_retry=notices.append)
+    client = make_client(zoho, max_retries=4, backoff=0.5, jitter=lambda: 1.0, on_event=events)
     with pytest.raises(RateLimitedError) as caught:
         await client.list_emails(*LEAD)
     assert caught.value.code == "TOO_MANY_REQUESTS" and caught.value.status == 429
     assert sleeps == [0.5, 1.0, 2.0, 4.0]
-    assert [n.attempt for n in notices] == [1, 2, 3, 4]
-    assert [n.delay_s for n in notices] == sleeps
-    assert all(isinstance(n.error, RateLimitedError) and "TOO_MANY_REQUESTS" in n.reason for n in notices)
+    assert [n.attempt for n in events.retries] == [1, 2, 3, 4]
+    assert [n.delay_s for n in events.retries] == sleeps
+    assert all(isinstance(n.error, RateLimitedError) and "TOO_MANY_REQUESTS" in n.reason for n in events.retries)
     assert client.calls == 5 == len(zoho.crm_requests)
 
 
@@ -284,22 +285,24 @@ async def test_connection_failures_are_retried_then_a_network_error(make_client,
     def crm(request):
         raise failure
 
-    notices: list[RetryNotice] = []
+    events = EventLog()
     zoho = ScriptedZoho(crm)
-    client = make_client(zoho, max_retries=3, on_retry=notices.append)
+    client = make_client(zoho, max_retries=3, on_event=events)
     with pytest.raises(NetworkError) as caught:
         await client.list_emails(*LEAD)
     assert caught.value.message.startswith("Zoho could not be reached: ")
     assert str(failure) in caught.value.message
-    assert client.calls == 4 and len(sleeps) == 3
-    assert all(isinstance(n.error, NetworkError) for n in notices)
+    # A connection never made costs no credit; one that broke after the request was sent may have.
+    assert client.calls + client.unreached == 4 and len(sleeps) == 3
+    assert client.unreached == (4 if isinstance(failure, httpx.ConnectError) else 0)
+    assert all(isinstance(n.error, NetworkError) for n in events.retries)
 
 
 async def test_connection_failure_then_success(make_client, sleeps):
     zoho = ScriptedZoho(scripted_failures(httpx.ConnectError("down"), httpx.ReadError("reset")))
     client = make_client(zoho)
     assert (await client.list_emails(*LEAD)).emails[0].message_id == "ok"
-    assert client.calls == 3 and len(sleeps) == 2
+    assert client.calls == 2 and client.unreached == 1 and len(sleeps) == 2
 
 
 async def test_an_unreachable_token_endpoint_is_retried_like_the_crm(make_client, sleeps):
@@ -308,12 +311,12 @@ async def test_an_unreachable_token_endpoint_is_retried_like_the_crm(make_client
             raise httpx.ConnectError("[Errno 101] Network is unreachable")
         return {"access_token": f"tok-{n}", "api_domain": API, "expires_in": 3600}
 
-    notices: list[RetryNotice] = []
+    events = EventLog()
     zoho = ScriptedZoho(lambda r: emails_page(["ok"]), token_body=token_body)
-    client = make_client(zoho, token=None, on_retry=notices.append)
+    client = make_client(zoho, token=None, on_event=events)
     assert (await client.list_emails(*LEAD)).emails[0].message_id == "ok"
     assert len(zoho.token_forms) == 3 and len(sleeps) == 2
-    assert [n.reason for n in notices] == ["Zoho Accounts unreachable"] * 2
+    assert [n.reason for n in events.retries] == ["Zoho Accounts unreachable"] * 2
     assert client.calls == 1, "token calls cost no API credits"
 
     zoho = ScriptedZoho(token_body=lambda n: token_body(1))
@@ -323,17 +326,48 @@ async def test_an_unreachable_token_endpoint_is_retried_like_the_crm(make_client
     assert len(zoho.token_forms) == 3 and client.calls == 0
 
 
-async def test_async_on_retry_is_awaited(make_client, sleeps):
-    told: list[int] = []
+async def test_async_on_event_is_awaited(make_client, sleeps):
+    told: list[str] = []
 
-    async def on_retry(notice):
+    async def on_event(event):
         await asyncio.sleep(0)
-        told.append(notice.attempt)
+        told.append(type(event).__name__)
 
     zoho = ScriptedZoho(scripted_failures(error(500, "INTERNAL_SERVER_ERROR")))
-    client = make_client(zoho, on_retry=on_retry)
+    client = make_client(zoho, on_event=on_event)
     await client.list_emails(*LEAD)
-    assert told == [1]
+    assert told == ["Answered", "Retrying", "Answered"]
+
+
+async def test_giving_up_is_told_and_only_calls_that_reached_zoho_count(make_client, sleeps):
+    def refused(request):
+        raise httpx.ConnectError("[Errno 111] Connection refused")
+
+    events = EventLog()
+    zoho = ScriptedZoho(refused)
+    client = make_client(zoho, max_retries=2, on_event=events)
+    with pytest.raises(NetworkError):
+        await client.list_emails(*LEAD)
+    assert [type(e).__name__ for e in events] == ["Retrying", "Retrying", "GaveUp"]
+    # Never connected: no API credit spent.
+    assert client.calls == 0 and client.unreached == 3
+
+    def reset(request):
+        raise httpx.ReadError("connection reset")
+
+    zoho.crm = reset
+    with pytest.raises(NetworkError):
+        await client.list_emails(*LEAD)
+    # Sent: Zoho may have answered (and billed) before the connection broke.
+    assert client.calls == 3 and client.unreached == 3
+
+
+async def test_zero_retries_for_one_call_is_a_single_try(make_client, sleeps):
+    zoho = ScriptedZoho(lambda r: error(500, "INTERNAL_SERVER_ERROR"))
+    client = make_client(zoho, max_retries=4)
+    with pytest.raises(ZohoAPIError):
+        await client.list_emails(*LEAD, retries=0)
+    assert client.calls == 1 and sleeps == []
 
 
 async def test_zero_retries_fails_at_once(make_client, sleeps):
@@ -427,7 +461,7 @@ def test_filename_from_disposition(header, expected):
     assert filename_from_disposition(header) == expected
 
 
-async def test_download_streams_with_a_sanitised_name(make_client):
+async def test_download_streams_with_the_name_the_server_gave(make_client):
     payload = b"%PDF" + bytes(range(256)) * 100
 
     def crm(request):
@@ -442,7 +476,8 @@ async def test_download_streams_with_a_sanitised_name(make_client):
     client = make_client(zoho, max_in_flight=1)
     async with client.download_attachment(*LEAD, message_id="m1", user_id="u1", attachment_id="a1",
                                           name="report.pdf") as download:
-        assert download.filename == "passwd"
+        # Untrusted: tui.downloads makes a file name of it (tests/test_downloads.py).
+        assert download.filename == "../../etc/passwd"
         assert download.size == len(payload) and download.content_type == "application/pdf"
         received = b"".join([chunk async for chunk in download.aiter_bytes()])
     assert received == payload
@@ -454,13 +489,12 @@ async def test_download_streams_with_a_sanitised_name(make_client):
     await asyncio.wait_for(client.list_emails(*LEAD), 1.0)
 
 
-async def test_download_without_disposition_uses_the_given_name_sanitised(make_client):
+async def test_download_without_disposition_uses_the_given_name(make_client):
     zoho = ScriptedZoho(lambda r: httpx.Response(200, content=b"abc"))
     client = make_client(zoho)
     async with client.download_attachment(*LEAD, message_id="m", user_id="u", attachment_id="a",
                                           name="\x1b[31mevil\u202e.txt") as download:
-        assert "\x1b" not in download.filename and "\u202e" not in download.filename
-        assert download.filename.endswith(".txt")
+        assert download.filename == "\x1b[31mevil\u202e.txt"
         assert download.size == 3
 
 
@@ -579,14 +613,13 @@ async def test_context_manager_closes_and_repr_has_no_token(make_client):
         await client.list_emails(*LEAD)
 
 
-async def test_on_answer_tells_when_zoho_answers_again(make_client, sleeps):
-    answered: list[int] = []
+async def test_every_answer_is_told_with_its_status(make_client, sleeps):
+    events = EventLog()
     zoho = ScriptedZoho(scripted_failures(httpx.ConnectError("down"), error(503, "INTERNAL_SERVER_ERROR")))
-    client = make_client(zoho)
-    client.on_answer = lambda: answered.append(client.calls)
+    client = make_client(zoho, on_event=events)
     await client.list_emails(*LEAD)
-    assert answered == [3]  # only the real answer, not the failures before it
+    assert [a.status for a in events.answers] == [503, 200]  # the connection failure got no answer
     zoho.crm = lambda r: error(403, "NO_PERMISSION")
     with pytest.raises(ZohoAPIError):
         await client.list_emails(*LEAD)
-    assert answered == [3, 4]  # a refusal is still an answer: Zoho is reachable
+    assert [a.status for a in events.answers] == [503, 200, 403]  # a refusal is still an answer

@@ -9,10 +9,11 @@ import pytest
 from tui.sandbox import data
 from tui.sandbox.app import Faults, Sandbox
 from tui.sandbox.transport import SandboxTransport
-from tui.session import sandbox_credentials
+from tui.connect import sandbox_credentials, token_source
 from tui.zoho.auth import TokenSource
 from tui.zoho.catalog import SCOPES
-from tui.zoho.client import RetryNotice, ZohoClient
+from tests.support.events import EventLog
+from tui.zoho.client import ZohoClient
 from tui.zoho.errors import AuthError, NetworkError, RateLimitedError, UsageError, ZohoAPIError
 
 
@@ -24,7 +25,7 @@ async def on_sandbox(clock, sleeps):
     def make(*, faults: Faults | None = None, scopes=SCOPES, **options) -> tuple[ZohoClient, Sandbox]:
         sandbox = Sandbox(data.DEFAULT_SEED, faults=faults, clock=clock, scopes=scopes)
         transport = SandboxTransport(sandbox)
-        tokens = TokenSource.from_credentials(sandbox_credentials(), transport=transport, clock=clock)
+        tokens = token_source(sandbox_credentials(), transport=transport, clock=clock)
         options.setdefault("sleep", sleeps)
         client = ZohoClient(tokens, transport=transport, **options)
         made.append(client)
@@ -180,13 +181,13 @@ async def test_modules_fall_back_without_the_settings_scope(on_sandbox):
 
 
 async def test_429_exhausted(on_sandbox, sleeps):
-    notices: list[RetryNotice] = []
-    client, sandbox = on_sandbox(faults=Faults(always="429"), max_retries=3, on_retry=notices.append, jitter=lambda: 1.0)
+    events = EventLog()
+    client, sandbox = on_sandbox(faults=Faults(always="429"), max_retries=3, on_event=events, jitter=lambda: 1.0)
     with pytest.raises(RateLimitedError) as caught:
         await client.list_emails(*data.LEAD_MAIN)
     assert caught.value.code == "TOO_MANY_REQUESTS"
     assert client.calls == 4 == len(sandbox.calls)
-    assert sleeps == [0.5, 1.0, 2.0] == [n.delay_s for n in notices]
+    assert sleeps == [0.5, 1.0, 2.0] == [n.delay_s for n in events.retries]
 
 
 async def test_429_retry_after_is_honoured(on_sandbox, sleeps):
@@ -207,13 +208,13 @@ async def test_500_exhausted(on_sandbox, sleeps):
 
 async def test_dropped_connections_then_back_online(on_sandbox, sleeps):
     faults = Faults(always="drop")
-    notices: list[RetryNotice] = []
-    client, sandbox = on_sandbox(faults=faults, on_retry=notices.append)
+    events = EventLog()
+    client, sandbox = on_sandbox(faults=faults, on_event=events)
     with pytest.raises(NetworkError) as caught:
         await client.list_emails(*data.LEAD_MAIN)
     assert caught.value.message.startswith("Zoho could not be reached: ")
-    assert client.calls == 5 and len(notices) == 4
-    assert all(isinstance(n.error, NetworkError) for n in notices)
+    assert client.calls == 5 and len(events.retries) == 4
+    assert all(isinstance(n.error, NetworkError) for n in events.retries)
     faults.always = None
     page = await client.list_emails(*data.LEAD_MAIN)
     assert len(page.emails) == 10

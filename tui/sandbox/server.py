@@ -16,7 +16,7 @@ import time
 import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from tui.credentials import is_loopback
+from tui.zoho.urls import is_loopback
 from tui.sandbox.app import Sandbox
 from tui.sandbox.wire import MESSAGES, SandboxResponse, zoho_error
 from tui.zoho.errors import UsageError

@@ -19,7 +19,7 @@ from typing import Any
 
 import httpx
 
-from tui.credentials import Credentials, check_url
+from tui.zoho.urls import check_url
 from tui.zoho.errors import HINTS, AuthError, NetworkError
 
 log = logging.getLogger(__name__)
@@ -218,31 +218,6 @@ class TokenSource:
         self._margin = margin
         self._refreshing: asyncio.Future[str] | None = None
         self.refreshes = 0  # token calls made: each one counts against Zoho's 10 per 10 minutes
-
-    @classmethod
-    def from_credentials(
-        cls,
-        creds: Credentials,
-        *,
-        on_new_token: OnNewToken | None = None,
-        http: httpx.AsyncClient | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        clock: Callable[[], float] = time.time,
-    ) -> TokenSource:
-        return cls(
-            accounts_url=creds.accounts_url,
-            client_id=creds.client_id,
-            client_secret=creds.client_secret,
-            refresh_token=creds.refresh_token,
-            api_domain=creds.api_domain if creds.api_domain_pinned else None,
-            default_api_domain=creds.default_api_domain,
-            access_token=creds.access_token,
-            expires_at=creds.access_token_expires_at,
-            on_new_token=on_new_token,
-            http=http,
-            transport=transport,
-            clock=clock,
-        )
 
     def __repr__(self) -> str:
         return f"TokenSource(accounts_url={self.accounts_url!r}, client_id={self.client_id!r}, api_domain={self.api_domain!r})"

@@ -2,9 +2,12 @@
 
 One `httpx.AsyncClient` (keep-alive, timeouts, certificates verified). Every
 call checks its arguments before anything is sent, keeps at most
-`max_in_flight` requests open, retries what is worth retrying (429, 5xx,
-connection and read failures) with exponential backoff and full jitter, and
-counts every request it sends: each one costs the user's daily API credits.
+`max_in_flight` requests open, and retries what is worth retrying (429, 5xx,
+connection and read failures) with exponential backoff and full jitter: the
+one retry policy of the app. What it is doing is reported as typed events
+(`Retrying`, `GaveUp`, `Answered`) to `on_event`, which the app shows and the
+CLI prints. `calls` counts the requests that reached Zoho (each costs an API
+credit); `unreached` counts the ones that never connected.
 """
 
 from __future__ import annotations
@@ -21,8 +24,6 @@ from urllib.parse import unquote
 
 import httpx
 
-from tui.credentials import check_url
-from tui.render.safe import safe_filename
 from tui.zoho import catalog
 from tui.zoho.auth import TokenSource, describe_transport_error, json_object
 from tui.zoho.errors import (
@@ -34,6 +35,7 @@ from tui.zoho.errors import (
     ZohoError,
 )
 from tui.zoho.models import EmailDetail, EmailPage, Module, Org, Record, User
+from tui.zoho.urls import check_url
 
 USER_AGENT = "crm-emails/0.1"
 MAX_BACKOFF_S = 30.0
@@ -44,8 +46,8 @@ USERS_PER_PAGE = 200
 
 
 @dataclass(frozen=True, slots=True)
-class RetryNotice:
-    """Told to `on_retry` before each backoff sleep (the app shows "offline — retrying in N s")."""
+class Retrying:
+    """The client is about to wait `delay_s` and try again (the app shows "offline — retrying in N s")."""
 
     attempt: int  # the try that failed, from 1
     delay_s: float
@@ -53,8 +55,29 @@ class RetryNotice:
     error: ZohoError
 
 
+@dataclass(frozen=True, slots=True)
+class GaveUp:
+    """The client's tries are spent (or a Retry-After was too long): `error` is raised next."""
+
+    error: ZohoError
+
+
+@dataclass(frozen=True, slots=True)
+class Answered:
+    """Zoho answered a request with `status`: the connection works."""
+
+    status: int
+
+
+ConnectionEvent = Retrying | GaveUp | Answered
+OnEvent = Callable[[ConnectionEvent], Awaitable[None] | None]
+
+# Transport failures before the request reached Zoho: they cost no API credit.
+_UNREACHED = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
+
+
 class Download:
-    """An attachment being streamed: its sanitised file name, its size if known, its bytes."""
+    """An attachment being streamed: its file name as the server gave it (untrusted), its size if known, its bytes."""
 
     def __init__(self, response: httpx.Response, filename: str, size: int | None) -> None:
         self._response = response
@@ -208,7 +231,7 @@ class ZohoClient:
         max_retries: int = 4,
         backoff: float = 0.5,
         timeout: float = 20.0,
-        on_retry: Callable[[RetryNotice], Awaitable[None] | None] | None = None,
+        on_event: OnEvent | None = None,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
         jitter: Callable[[], float] = random.random,
         max_backoff: float = MAX_BACKOFF_S,
@@ -221,14 +244,12 @@ class ZohoClient:
         self.max_retries = max_retries
         self.backoff = backoff
         self.max_backoff = max_backoff
-        self.on_retry = on_retry
-        # Called when Zoho answers without asking for a retry (any status but 429/5xx): the app
-        # clears its "offline — retrying" note then.
-        self.on_answer: Callable[[], None] | None = None
+        self.on_event = on_event
         self._sleep = sleep
         self._jitter = jitter
         self._slots = asyncio.Semaphore(max_in_flight)
         self._calls = 0
+        self._unreached = 0
         self._http = httpx.AsyncClient(
             transport=transport,
             timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
@@ -243,8 +264,13 @@ class ZohoClient:
 
     @property
     def calls(self) -> int:
-        """CRM requests sent so far, retries included: each one costs an API credit."""
+        """CRM requests that reached Zoho so far, retries included: each one costs an API credit."""
         return self._calls
+
+    @property
+    def unreached(self) -> int:
+        """CRM requests that never connected (offline, DNS, refused): they cost nothing."""
+        return self._unreached
 
     @property
     def api_domain(self) -> str | None:
@@ -268,10 +294,24 @@ class ZohoClient:
         ceiling = min(self.max_backoff, self.backoff * (2 ** (attempt - 1)))
         return self._jitter() * ceiling  # full jitter: uniform in [0, ceiling)
 
-    async def _send(self, path: str, params: Mapping[str, Any] | None = None, *, stream: bool = False) -> httpx.Response | None:
-        """GET a CRM path with retries. None for HTTP 204. A streamed response is returned
-        open with its in-flight slot still held: `_release` it."""
+    async def _tell(self, event: ConnectionEvent) -> None:
+        if self.on_event is not None:
+            told = self.on_event(event)
+            if inspect.isawaitable(told):
+                await told
+
+    async def _send(
+        self,
+        path: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        stream: bool = False,
+        retries: int | None = None,
+    ) -> httpx.Response | None:
+        """GET a CRM path with retries (`retries` overrides max_retries: 0 is a single try). None for
+        HTTP 204. A streamed response is returned open with its in-flight slot still held: release it."""
         query = {k: str(v) for k, v in (params or {}).items() if v is not None}
+        retries = self.max_retries if retries is None else retries
         attempt = 0
         token_refreshed = False
         while True:
@@ -280,7 +320,7 @@ class ZohoClient:
             except NetworkError as exc:
                 # Zoho Accounts unreachable mid-session (a blip, a laptop waking up): back off as for the CRM.
                 attempt += 1
-                await self._back_off(attempt, None, "Zoho Accounts unreachable", exc)
+                await self._back_off(attempt, retries, None, "Zoho Accounts unreachable", exc)
                 continue
             domain = self.api_domain
             if not domain:
@@ -296,15 +336,18 @@ class ZohoClient:
             await self._slots.acquire()
             handed_over = False
             try:
-                self._calls += 1
                 try:
                     response = await self._http.send(request, stream=stream)
                 except httpx.TransportError as exc:
+                    if isinstance(exc, _UNREACHED):
+                        self._unreached += 1
+                    else:
+                        self._calls += 1  # sent: Zoho may have answered (and billed) before the connection broke
                     reason = describe_transport_error(exc)
                     error: ZohoError = NetworkError(f"Zoho could not be reached: {reason}")
                 else:
-                    if self.on_answer is not None and response.status_code != 429 and response.status_code < 500:
-                        self.on_answer()
+                    self._calls += 1
+                    await self._tell(Answered(response.status_code))
                     if response.status_code < 300:
                         if response.status_code == 204:
                             await response.aclose()
@@ -327,24 +370,25 @@ class ZohoClient:
             finally:
                 if not handed_over:
                     self._slots.release()
-            await self._back_off(attempt, retry_after, reason, error)
+            await self._back_off(attempt, retries, retry_after, reason, error)
 
-    async def _back_off(self, attempt: int, retry_after: float | None, reason: str, error: ZohoError) -> None:
-        """Sleep before the next try, telling on_retry; raise `error` when the tries are spent."""
-        if attempt > self.max_retries:
-            raise error
-        if retry_after is not None and retry_after > MAX_RETRY_AFTER_S:
-            error.details.setdefault("retry_after", retry_after)
+    async def _back_off(
+        self, attempt: int, retries: int, retry_after: float | None, reason: str, error: ZohoError
+    ) -> None:
+        """Sleep before the next try, telling on_event; raise `error` when the tries are spent."""
+        if attempt > retries or (retry_after is not None and retry_after > MAX_RETRY_AFTER_S):
+            if retry_after is not None:
+                error.details.setdefault("retry_after", retry_after)  # whoever tries later waits this long
+            await self._tell(GaveUp(error))
             raise error
         delay = self._delay(attempt, retry_after)
-        if self.on_retry is not None:
-            notice = self.on_retry(RetryNotice(attempt, delay, reason, error))
-            if inspect.isawaitable(notice):
-                await notice
+        await self._tell(Retrying(attempt, delay, reason, error))
         await self._sleep(delay)
 
-    async def _get_json(self, path: str, params: Mapping[str, Any] | None = None) -> dict[str, Any] | None:
-        response = await self._send(path, params)
+    async def _get_json(
+        self, path: str, params: Mapping[str, Any] | None = None, *, retries: int | None = None
+    ) -> dict[str, Any] | None:
+        response = await self._send(path, params, retries=retries)
         if response is None:
             return None
         if not response.content.strip():
@@ -372,13 +416,14 @@ class ZohoClient:
         type: str | None = None,
         owner_id: str | None = None,
         index: str | None = None,
+        retries: int | None = None,
     ) -> EmailPage:
         """One page (10 at most) of a record's emails; an empty page for HTTP 204."""
         path = self._emails_path(module, record_id)
         check_email_filters(module, type, owner_id)
         if owner_id is not None:
             owner_id = _segment(owner_id, "owner id")
-        body = await self._get_json(path, {"type": type, "owner_id": owner_id, "index": index})
+        body = await self._get_json(path, {"type": type, "owner_id": owner_id, "index": index}, retries=retries)
         return EmailPage.parse(body) if body is not None else EmailPage()
 
     async def iter_email_pages(
@@ -402,13 +447,13 @@ class ZohoClient:
             index = next_index
 
     async def get_email(
-        self, module: str, record_id: str, message_id: str, *, user_id: str | None = None
+        self, module: str, record_id: str, message_id: str, *, user_id: str | None = None, retries: int | None = None
     ) -> EmailDetail | None:
         """One email with its body and attachments; None when Zoho has nothing (204)."""
         path = f"{self._emails_path(module, record_id)}/{_segment(message_id, 'message id')}"
         if user_id is not None:
             user_id = _segment(user_id, "user id")
-        body = await self._get_json(path, {"user_id": user_id})
+        body = await self._get_json(path, {"user_id": user_id}, retries=retries)
         emails = body.get("Emails") if body else None
         if not isinstance(emails, list) or not emails:
             return None
@@ -435,7 +480,7 @@ class ZohoClient:
             filename = filename_from_disposition(response.headers.get("content-disposition")) or name
             length = response.headers.get("content-length")
             size = int(length) if length and length.strip().isdigit() else None
-            yield Download(response, safe_filename(filename), size)
+            yield Download(response, filename, size)
         finally:
             try:
                 await response.aclose()

@@ -10,21 +10,15 @@ import httpx
 import pytest
 
 from keyring_backends import blocking_keyring, memory_keyring  # noqa: F401
-from tui import session
+from tests.support.clock import VirtualClock
+from tests.support.events import EventLog
+from tui import connect
 from tui.credentials import SERVICE
 from tui.zoho.errors import CredentialsError
 
 LEAD = ("Leads", "4150868000000250001")
 SECRET = "secret-0f0f"
 REFRESH = "1000.refresh-0e0e"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_800_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 class TinyZoho:
@@ -51,9 +45,9 @@ def keep_in(backend, **fields):
     backend.entries[(SERVICE, "default")] = json.dumps(blob)
 
 
-async def launch(zoho: TinyZoho, clock: Clock) -> None:
+async def launch(zoho: TinyZoho, clock: VirtualClock) -> None:
     """One run of the app: open, read a page, close."""
-    client = await session.open_client(transport=zoho.transport, clock=clock)
+    client = await connect.open_client(transport=zoho.transport, clock=clock)
     try:
         await client.list_emails(*LEAD)
     finally:
@@ -61,18 +55,19 @@ async def launch(zoho: TinyZoho, clock: Clock) -> None:
 
 
 async def test_ten_launches_mint_one_token(memory_keyring):
-    zoho, clock = TinyZoho(), Clock()
+    zoho, clock = TinyZoho(), VirtualClock()
+    start = clock.time()
     keep_in(memory_keyring)
     for _ in range(10):
         await launch(zoho, clock)
-        clock.now += 30
+        await clock.advance(30)
     assert zoho.token_calls == 1  # Zoho allows 10 per 10 minutes: relaunching must not spend them
     assert zoho.crm_tokens == ["tok-1"] * 10
     blob = json.loads(memory_keyring.entries[(SERVICE, "default")])
-    assert blob["access_token"] == "tok-1" and blob["access_token_expires_at"] == 1_800_000_000.0 + 3600
+    assert blob["access_token"] == "tok-1" and blob["access_token_expires_at"] == start + 3600
     assert blob["api_domain"] == "https://www.zohoapis.eu" and blob["client_secret"] == SECRET
     # An hour later the cached token is too old: the next launch mints exactly one more.
-    clock.now += 3600
+    await clock.advance(3600)
     await launch(zoho, clock)
     await launch(zoho, clock)
     assert zoho.token_calls == 2 and zoho.crm_tokens[-2:] == ["tok-2", "tok-2"]
@@ -85,7 +80,7 @@ async def test_keyring_io_never_runs_on_the_event_loop(memory_keyring):
     memory_keyring.get_password = lambda *a: (threads.append(threading.get_ident()), original_get(*a))[1]
     memory_keyring.set_password = lambda *a: (threads.append(threading.get_ident()), original_set(*a))[1]
     keep_in(memory_keyring)
-    await launch(TinyZoho(), Clock())
+    await launch(TinyZoho(), VirtualClock())
     assert len(threads) == 3  # resolve; then read + write to cache the new token
     assert loop_thread not in threads
 
@@ -96,7 +91,7 @@ async def test_environment_credentials_are_not_cached_anywhere(memory_keyring, m
     monkeypatch.setenv("ZOHO_REFRESH_TOKEN", REFRESH)
     monkeypatch.setenv("ZOHO_DC", "eu")
     zoho = TinyZoho()
-    await launch(zoho, Clock())
+    await launch(zoho, VirtualClock())
     assert zoho.token_calls == 1
     assert memory_keyring.entries == {} and memory_keyring.reads == 0
 
@@ -111,7 +106,7 @@ async def test_api_domain_override_wins_over_the_token_call(memory_keyring):
         seen.append(f"{request.url.scheme}://{request.url.host}:{request.url.port}")
         return httpx.Response(204)
 
-    client = await session.open_client(api_domain="http://127.0.0.1:8765", transport=httpx.MockTransport(handle))
+    client = await connect.open_client(api_domain="http://127.0.0.1:8765", transport=httpx.MockTransport(handle))
     async with client:
         await client.list_emails(*LEAD)
     assert seen == ["http://127.0.0.1:8765"]
@@ -120,7 +115,7 @@ async def test_api_domain_override_wins_over_the_token_call(memory_keyring):
 async def test_a_blocking_keyring_fails_fast_with_the_ways_out(blocking_keyring):
     started = time.monotonic()
     with pytest.raises(CredentialsError) as caught:
-        await session.open_client(keyring_timeout=0.1)
+        await connect.open_client(keyring_timeout=0.1)
     assert time.monotonic() - started < 1.0
     assert caught.value.code == "KEYRING" and "did not answer in 0.1 s" in caught.value.message
     assert "PYTHON_KEYRING_BACKEND" in caught.value.message
@@ -128,7 +123,7 @@ async def test_a_blocking_keyring_fails_fast_with_the_ways_out(blocking_keyring)
 
 async def test_no_credentials(memory_keyring):
     with pytest.raises(CredentialsError) as caught:
-        await session.open_client()
+        await connect.open_client()
     assert caught.value.code == "NO_CREDENTIALS"
 
 
@@ -138,20 +133,20 @@ async def test_no_credentials(memory_keyring):
 async def test_demo_client_needs_no_network_and_no_keyring(blocking_keyring):
     from tui.sandbox import data
 
-    client, sandbox = session.demo_client()
+    client, sandbox = connect.demo_client()
     async with client:
         page = await client.list_emails(*data.LEAD_MAIN)
         assert len(page.emails) == 10
     assert blocking_keyring.calls == 0
     assert sandbox.seed == data.DEFAULT_SEED and len(sandbox.calls) == 1 == client.calls
-    assert client.api_domain == session.SANDBOX_ORIGIN
+    assert client.api_domain == connect.SANDBOX_ORIGIN
 
 
 async def test_demo_is_the_same_every_run_for_a_seed():
     from tui.sandbox import data
 
     async def first_page(seed):
-        client, _ = session.demo_client(seed=seed)
+        client, _ = connect.demo_client(seed=seed)
         async with client:
             return [e.message_id for e in (await client.list_emails(*data.LEAD_MAIN)).emails]
 
@@ -164,15 +159,15 @@ async def test_demo_passes_faults_clock_and_retry_settings():
     from tui.sandbox.app import Faults
     from tui.zoho.errors import NetworkError
 
-    notices = []
-    clock = Clock()
-    client, sandbox = session.demo_client(faults=Faults(always="drop"), clock=clock, on_retry=notices.append,
+    events = EventLog()
+    clock = VirtualClock()
+    client, sandbox = connect.demo_client(faults=Faults(always="drop"), clock=clock, on_event=events,
                                           backoff=0.001, max_retries=2)
     async with client:
         with pytest.raises(NetworkError):
-            await client.list_emails(*data.LEAD_MAIN)
-        assert len(notices) == 2 and all(n.delay_s <= 0.002 for n in notices)
-        assert sandbox.faults.always == "drop" and sandbox.clock is clock
+            await clock.drive(client.list_emails(*data.LEAD_MAIN))
+        assert len(events.retries) == 2 and all(n.delay_s <= 0.002 for n in events.retries)
+        assert sandbox.faults.always == "drop" and sandbox.clock == clock.time
         sandbox.faults.always = None
         await client.list_emails(*data.LEAD_MAIN)
     assert client.calls == 4
@@ -194,7 +189,7 @@ async def test_environment_pointing_at_the_sandbox_server(monkeypatch, blocking_
                             ("ZOHO_REFRESH_TOKEN", data.REFRESH_TOKEN), ("ZOHO_API_DOMAIN", server.url),
                             ("ZOHO_ACCOUNTS_URL", server.url)):
             monkeypatch.setenv(name, value)
-        client = await session.open_client()
+        client = await connect.open_client()
         async with client:
             emails = [e async for page in client.iter_email_pages(*data.LEAD_ELEVEN) for e in page.emails]
             assert len(emails) == 11

@@ -9,15 +9,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import httpx
 
 from tui import credentials
 from tui.credentials import Credentials
-from tui.zoho.auth import TokenGrant, TokenSource
-from tui.zoho.client import RetryNotice, ZohoClient
+from tui.session.clock import Clock, SystemClock
+from tui.zoho.auth import OnNewToken, TokenGrant, TokenSource
+from tui.zoho.client import OnEvent, ZohoClient
 from tui.zoho.errors import CredentialsError, HINTS
 
 if TYPE_CHECKING:
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-OnRetry = Callable[[RetryNotice], Awaitable[None] | None]
 # The in-process sandbox answers any host; this one can never resolve, so nothing leaves the machine.
 SANDBOX_ORIGIN = "https://sandbox.crm-emails.invalid"
 
@@ -81,10 +81,10 @@ async def open_client(
     api_domain: str | None = None,
     accounts_url: str | None = None,
     api_version: str = "v8",
-    on_retry: OnRetry | None = None,
+    on_event: OnEvent | None = None,
     keyring_timeout: float = credentials.DEFAULT_TIMEOUT,
     transport: httpx.AsyncBaseTransport | None = None,
-    clock: Callable[[], float] = time.time,
+    clock: Clock | None = None,
 ) -> ZohoClient:
     """A client on the person's credentials (environment, then keyring). Raises CredentialsError.
 
@@ -94,7 +94,30 @@ async def open_client(
         profile, dc=dc, api_domain=api_domain, accounts_url=accounts_url, timeout=keyring_timeout
     )
     return client_from_credentials(
-        creds, api_version=api_version, on_retry=on_retry, keyring_timeout=keyring_timeout, transport=transport, clock=clock
+        creds, api_version=api_version, on_event=on_event, keyring_timeout=keyring_timeout, transport=transport, clock=clock
+    )
+
+
+def token_source(
+    creds: Credentials,
+    *,
+    on_new_token: OnNewToken | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    clock: Callable[[], float] = time.time,
+) -> TokenSource:
+    """The token source of these credentials (a cached access token is reused while it lives)."""
+    return TokenSource(
+        accounts_url=creds.accounts_url,
+        client_id=creds.client_id,
+        client_secret=creds.client_secret,
+        refresh_token=creds.refresh_token,
+        api_domain=creds.api_domain if creds.api_domain_pinned else None,
+        default_api_domain=creds.default_api_domain,
+        access_token=creds.access_token,
+        expires_at=creds.access_token_expires_at,
+        on_new_token=on_new_token,
+        transport=transport,
+        clock=clock,
     )
 
 
@@ -102,15 +125,16 @@ def client_from_credentials(
     creds: Credentials,
     *,
     api_version: str = "v8",
-    on_retry: OnRetry | None = None,
+    on_event: OnEvent | None = None,
     keyring_timeout: float = credentials.DEFAULT_TIMEOUT,
     transport: httpx.AsyncBaseTransport | None = None,
-    clock: Callable[[], float] = time.time,
+    clock: Clock | None = None,
 ) -> ZohoClient:
     """A client on these credentials; new access tokens go back to the keyring when they came from it."""
+    clock = clock or SystemClock()
     on_new_token = keyring_token_cache(creds, keyring_timeout) if creds.source == "keyring" else None
-    tokens = TokenSource.from_credentials(creds, on_new_token=on_new_token, transport=transport, clock=clock)
-    return ZohoClient(tokens, api_version=api_version, transport=transport, on_retry=on_retry)
+    tokens = token_source(creds, on_new_token=on_new_token, transport=transport, clock=clock.time)
+    return ZohoClient(tokens, api_version=api_version, transport=transport, on_event=on_event, sleep=clock.sleep)
 
 
 def sandbox_credentials() -> Credentials:
@@ -133,18 +157,24 @@ def demo_client(
     *,
     seed: int | None = None,
     faults: Faults | None = None,
-    clock: Callable[[], float] = time.time,
-    on_retry: OnRetry | None = None,
+    clock: Clock | None = None,
+    on_event: OnEvent | None = None,
     backoff: float = 0.5,
     max_retries: int = 4,
 ) -> tuple[ZohoClient, Sandbox]:
-    """A client on an in-process sandbox (seed: tui.sandbox.data.DEFAULT_SEED): no network, no keyring."""
+    """A client on an in-process sandbox (seed: tui.sandbox.data.DEFAULT_SEED): no network, no keyring.
+
+    The sandbox and the client share `clock`: token expiry, the client's backoff and faults' latency
+    all run on it (a virtual clock in tests)."""
     from tui.sandbox.app import Sandbox
     from tui.sandbox.data import DEFAULT_SEED
     from tui.sandbox.transport import SandboxTransport
 
-    sandbox = Sandbox(DEFAULT_SEED if seed is None else seed, faults=faults, clock=clock)
-    transport = SandboxTransport(sandbox)
-    tokens = TokenSource.from_credentials(sandbox_credentials(), transport=transport, clock=clock)
-    client = ZohoClient(tokens, transport=transport, on_retry=on_retry, backoff=backoff, max_retries=max_retries)
+    clock = clock or SystemClock()
+    sandbox = Sandbox(DEFAULT_SEED if seed is None else seed, faults=faults, clock=clock.time)
+    transport = SandboxTransport(sandbox, sleep=clock.sleep)
+    tokens = token_source(sandbox_credentials(), transport=transport, clock=clock.time)
+    client = ZohoClient(
+        tokens, transport=transport, on_event=on_event, backoff=backoff, max_retries=max_retries, sleep=clock.sleep
+    )
     return client, sandbox

@@ -1,0 +1,222 @@
+"""One record's emails, without Textual: its lists by filter, the details read, and every
+decision about what to ask Zoho next.
+
+The screens show what this holds and ask it for more; it outlives them (the app
+keeps recent sessions), so reopening a record costs nothing. One retry policy:
+the client retries quickly a few times and then gives up; after that a list
+waits longer and longer (1 s … 5 min, `Backoff`) and tries once each time, until
+it works or R says "now". Details follow the cursor after a quiet pause
+(`Quiet`), one request per email however often the person comes back to it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from tui.session.backoff import passing
+from tui.session.cache import Recent
+from tui.session.clock import Clock
+from tui.session.feed import EmailFeed
+from tui.session.filters import EmailFilter
+from tui.session.pause import Quiet, Wakeable
+from tui.zoho.catalog import USER_EMAILS
+from tui.zoho.client import ZohoClient
+from tui.zoho.errors import ZohoError
+from tui.zoho.models import Email, EmailDetail, Record
+
+# Long enough that holding j does not fetch every email passed, short enough to feel immediate.
+DETAIL_PAUSE_S = 0.15
+DETAIL_CACHE_SIZE = 200
+# A refresh follows pages until it meets a known email; past this many it starts the list afresh.
+MAX_REFRESH_PAGES = 5
+
+OnWait = Callable[[EmailFeed], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Refreshed:
+    new: int  # emails that were not listed before, now on top
+    restarted: bool  # nothing read was known: the list started afresh
+
+
+class RecordSession:
+    """The emails of `record`, read through `client`, timed by `clock`."""
+
+    def __init__(self, client: ZohoClient, record: Record, *, clock: Clock, detail_pause: float = DETAIL_PAUSE_S) -> None:
+        self.client = client
+        self.record = record
+        self.clock = clock
+        self.feeds: dict[EmailFilter, EmailFeed] = {}
+        self.filter = EmailFilter()
+        self.details: Recent[str, EmailDetail | None] = Recent(DETAIL_CACHE_SIZE)
+        self._reading: dict[str, asyncio.Future[EmailDetail | None]] = {}
+        self._wakers: dict[EmailFilter, Wakeable] = {}
+        self.detail_pause = Quiet(clock, detail_pause)
+        self._wanted: Email | None = None
+
+    def __repr__(self) -> str:
+        return f"RecordSession({self.record.module}/{self.record.id}, feeds={len(self.feeds)})"
+
+    # --- lists -----------------------------------------------------------------------
+
+    def feed(self, email_filter: EmailFilter | None = None) -> EmailFeed:
+        """The list of `email_filter` (the current filter by default), made empty on first use."""
+        key = self.filter if email_filter is None else email_filter
+        feed = self.feeds.get(key)
+        if feed is None:
+            feed = self.feeds[key] = EmailFeed(key)
+        return feed
+
+    def _owner(self, feed: EmailFeed) -> str | None:
+        return feed.filter.owner_id if feed.filter.type == USER_EMAILS else None
+
+    async def load_more(self, feed: EmailFeed, on_wait: OnWait | None = None) -> list[Email] | None:
+        """Read the next page of `feed` (page one first); the emails it added, None when nothing was read.
+
+        Failures that pass (offline, rate limited, 5xx) are waited out on the backoff schedule,
+        telling `on_wait` each time; others stay on the feed for R. Cancel-safe: the feed is
+        left as it was, with no request out.
+        """
+        if not (feed.more and feed.stopped is None) or feed.paging:
+            return None
+        feed.paging = True
+        try:
+            while True:
+                await self._wait_for_retry(feed)
+                index = feed.next_page_index()
+                generation = feed.generation
+                try:
+                    page = await self.client.list_emails(
+                        self.record.module,
+                        self.record.id,
+                        type=feed.filter.type,
+                        owner_id=self._owner(feed),
+                        index=index,
+                        retries=0 if feed.error is not None else None,
+                    )
+                except ZohoError as error:
+                    if not self._wait_after(feed, error, on_wait):
+                        return None
+                    continue
+                feed.succeeded()
+                if generation != feed.generation:
+                    return None  # the list started afresh while this page was out
+                if index is None:
+                    feed.synced_at = self.clock.time()
+                return feed.add_page(page, index)
+        finally:
+            feed.paging = False
+
+    async def refresh(self, feed: EmailFeed) -> Refreshed | None:
+        """Read page one again (and on, until a known email): new emails on top, statuses updated.
+
+        None when a refresh of this feed is already out. A failure is raised (the rows stay).
+        """
+        if feed.refreshing:
+            return None
+        feed.refreshing = True
+        try:
+            emails: list[Email] = []
+            index: str | None = None
+            for _ in range(MAX_REFRESH_PAGES):
+                page = await self.client.list_emails(
+                    self.record.module, self.record.id, type=feed.filter.type, owner_id=self._owner(feed), index=index
+                )
+                emails.extend(page.emails)
+                index, more = page.info.next_index, page.info.more_records
+                if not more or not index or not feed.ids or any(e.message_id in feed.ids for e in page.emails):
+                    break
+            before = feed.generation
+            new = feed.add_newest(emails, next_index=index, more=more)
+            feed.synced_at = self.clock.time()
+            if feed.error is not None:
+                feed.succeeded()  # Zoho answers again: the page that failed is tried at the next scroll
+                self.wake(feed)
+            return Refreshed(new, restarted=feed.generation != before)
+        finally:
+            feed.refreshing = False
+
+    def _wait_after(self, feed: EmailFeed, error: ZohoError, on_wait: OnWait | None) -> bool:
+        """Note the failure; True when it will be tried again after a wait (else R is needed)."""
+        if not passing(error):
+            feed.failed(error, None)
+            if on_wait is not None:
+                on_wait(feed)
+            return False
+        feed.failed(error, self.clock.monotonic() + feed.backoff.next_delay(error))
+        if on_wait is not None:
+            on_wait(feed)
+        return True
+
+    async def _wait_for_retry(self, feed: EmailFeed) -> None:
+        while feed.retry_at is not None:
+            left = feed.retry_at - self.clock.monotonic()
+            if left <= 0:
+                return
+            waker = self._wakers.setdefault(feed.filter, Wakeable(self.clock))
+            if await waker.sleep(left):
+                return  # R: try now (the schedule goes on from where it was)
+
+    def wake(self, feed: EmailFeed) -> None:
+        """R: a feed waiting out a failure tries now."""
+        waker = self._wakers.get(feed.filter)
+        if waker is not None:
+            waker.wake()
+
+    def retry(self, feed: EmailFeed) -> bool:
+        """R on a feed: wake its wait, or clear a failure so the next load tries again. True if it had one."""
+        if feed.error is None and feed.retry_at is None:
+            return False
+        if feed.paging:
+            self.wake(feed)
+        else:
+            feed.error, feed.retry_at = None, None
+        return True
+
+    # --- details ---------------------------------------------------------------------
+
+    def cached_detail(self, message_id: str) -> tuple[bool, EmailDetail | None]:
+        """(True, detail) when this email was read already (detail None: Zoho had nothing)."""
+        if message_id in self.details:
+            return True, self.details[message_id]
+        return False, None
+
+    def want_detail(self, email: Email, *, at_once: bool = False) -> None:
+        """The cursor is on `email`: its detail is read once the cursor has rested (or now)."""
+        self._wanted = email
+        self.detail_pause.poke(at_once=at_once)
+
+    def forget_wanted(self) -> None:
+        self._wanted = None
+
+    async def next_wanted_detail(self) -> Email | None:
+        """Wait for the cursor to rest; the email then under it whose detail is not read yet."""
+        await self.detail_pause.wait()
+        email, self._wanted = self._wanted, None
+        if email is None or email.message_id in self.details:
+            return None
+        return email
+
+    async def detail(self, email: Email) -> EmailDetail | None:
+        """The full email (body, attachments): from memory, or one call shared by every caller."""
+        found, detail = self.cached_detail(email.message_id)
+        if found:
+            return detail
+        reading = self._reading.get(email.message_id)
+        if reading is None:
+            reading = asyncio.ensure_future(self._read_detail(email))
+            self._reading[email.message_id] = reading
+        # Shielded: the person moving on must not cancel a read another wait shares (and it is cached).
+        return await asyncio.shield(reading)
+
+    async def _read_detail(self, email: Email) -> EmailDetail | None:
+        try:
+            detail = await self.client.get_email(
+                self.record.module, self.record.id, email.message_id, user_id=self._owner(self.feed())
+            )
+        finally:
+            self._reading.pop(email.message_id, None)
+        self.details[email.message_id] = detail
+        return detail
