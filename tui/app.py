@@ -1,8 +1,10 @@
 """The Textual app: connects in the background, then shows the record picker or a record.
 
 Thin on purpose: wiring, app-wide keys, and the workers that connect, fetch a record's
-name and remember recent records. Screens do the rest (tui/screens), widgets draw
-(tui/widgets), text goes through tui/render.
+name and remember recent records. It owns what outlives a screen: the connection's
+state, the org's directory (modules, users, first records) and the recent record
+sessions (`tui.session`), so reopening a record or the picker costs no call. Screens
+do the rest (tui/screens), widgets draw (tui/widgets), text goes through tui/render.
 """
 
 from __future__ import annotations
@@ -16,25 +18,29 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.reactive import reactive, var
 from textual.screen import Screen
 from textual.widgets import Input
+from textual.worker import Worker, WorkerState
 
 from tui.commands import CrmEmailsCommands
 from tui.recent import RecentRecords
 from tui.screens.auth_problem import AuthProblemScreen
 from tui.screens.connecting import ConnectingScreen
 from tui.screens.help import HelpScreen, key_rows, typing_note
-from tui.screens.picker import PickerScreen, unexpected
+from tui.screens.picker import PickerScreen
 from tui.session.backoff import passing
 from tui.session.clock import Clock, SystemClock
 from tui.session.connection import ConnectionStatus
+from tui.session.directory import OrgDirectory
+from tui.widgets.error_panel import BUG_HINT, unexpected
 from tui.zoho.catalog import STANDARD_BY_NAME
 from tui.zoho.errors import AuthError, ZohoError
-from tui.zoho.models import Module, Record
+from tui.zoho.models import Record
 
 if TYPE_CHECKING:
-    from tui.sandbox.app import Sandbox
+    from tui.session.record import RecordSession
     from tui.zoho.client import ConnectionEvent, ZohoClient
 
 Connect = Callable[[], Awaitable["ZohoClient"]]
@@ -45,6 +51,8 @@ DEMO_SUBTITLE = "DEMO DATA (sandbox)"
 # How often the connection note's countdown is redrawn.
 NOTE_REFRESH_S = 0.5
 CLOSE_TIMEOUT_S = 2.0
+# Record sessions kept in memory: reopening one of these paints at once and makes no call.
+SESSIONS_KEPT = 16
 
 
 class CrmEmailsApp(App[None]):
@@ -75,8 +83,6 @@ class CrmEmailsApp(App[None]):
         demo: bool = False,
         state_dir: Path | None = None,
         profile: str | None = None,
-        sandbox: Sandbox | None = None,
-        cursor_blink: bool = True,
         clock: Clock | None = None,
     ) -> None:
         super().__init__()
@@ -84,11 +90,11 @@ class CrmEmailsApp(App[None]):
         self.start = start
         self.demo = demo
         self.profile = "demo" if demo and profile is None else (profile or "default")
-        self.sandbox = sandbox
-        self.cursor_blink = cursor_blink
         self.client: ZohoClient | None = None
-        # The org's modules, read once a session (each picker opening would cost a call otherwise).
-        self.modules: list[Module] | None = None
+        # What the org holds, read once per connection: modules, users, each module's first records.
+        self.directory: OrgDirectory | None = None
+        self.sessions: LRUCache[tuple[str, ...], RecordSession] = LRUCache(SESSIONS_KEPT)
+        self.bugs = 0  # unexpected exceptions caught and shown (the fault soak counts them)
         self.recent = RecentRecords(state_dir)
         # One disk thread: saves land in the order the records were opened (two thread workers could swap them).
         self._recent_disk = ThreadPoolExecutor(max_workers=1, thread_name_prefix="recent-records")
@@ -108,7 +114,6 @@ class CrmEmailsApp(App[None]):
 
     def on_mount(self) -> None:
         self.set_interval(NOTE_REFRESH_S, self._update_note)
-        self.screen_change_signal.subscribe(self, self._screen_changed)
         self.connect()
 
     async def on_unmount(self) -> None:
@@ -120,15 +125,6 @@ class CrmEmailsApp(App[None]):
                 await asyncio.wait_for(self.client.aclose(), CLOSE_TIMEOUT_S)
             except Exception:  # noqa: BLE001 - leaving anyway
                 pass
-
-    def _screen_changed(self, screen: Screen) -> None:
-        if not self.cursor_blink:
-            self.call_after_refresh(self._stop_blinking, screen)
-
-    def _stop_blinking(self, screen: Screen) -> None:
-        # Snapshots need a cursor that stays put: every text box on the new screen, the palette's too.
-        for box in screen.query(Input):
-            box.cursor_blink = False
 
     def reconnect(self) -> None:
         """Try the credentials again (after `auth login` in another terminal, or a keyring unlock)."""
@@ -160,6 +156,8 @@ class CrmEmailsApp(App[None]):
             self.show_auth_problem(unexpected(error))
             return
         self.client = client
+        self.directory = OrgDirectory(client)
+        self.sessions.clear()
         self._listen_to(client)
         await recent.wait()
         if self.start is not None:
@@ -205,10 +203,11 @@ class CrmEmailsApp(App[None]):
 
     async def _fetch_named(self, module: str, record_id: str) -> Record | None:
         assert self.client is not None
+        assert self.directory is not None
         name_field = None
         if module not in STANDARD_BY_NAME:
             # A custom module is named by its display field, which only the module list knows.
-            custom = next((m for m in await self.client.modules() if m.api_name == module), None)
+            custom = next((m for m in await self.directory.modules() if m.api_name == module), None)
             name_field = custom.display_field if custom else None
         if module in STANDARD_BY_NAME or name_field:
             return await self.client.get_record(module, record_id, name_field=name_field)
@@ -234,8 +233,27 @@ class CrmEmailsApp(App[None]):
         """Show `record`; the picker and the old record screen go (their workers with them)."""
         from tui.screens.record import RecordScreen
 
-        self._show(RecordScreen(record))
+        self._show(RecordScreen(self.record_session(record)))
         self.remember(record)
+
+    def record_session(self, record: Record) -> RecordSession:
+        """The session of `record`: the one kept from earlier in this launch, or a new one."""
+        from tui.session.record import RecordSession
+
+        assert self.client is not None
+        key = (self.profile, self._org_key(), record.module, record.id)
+        session = self.sessions.get(key)
+        if session is None:
+            session = RecordSession(self.client, record, clock=self.clock)
+            self.sessions[key] = session
+        elif record.name and record != session.record:
+            session.record = record
+        return session
+
+    def _org_key(self) -> str:
+        """Which org the connection reads: its API host and Self Client (two orgs never share a session)."""
+        assert self.client is not None
+        return f"{self.client.api_domain}|{self.client.tokens.client_id}"
 
     def open_record_by_id(self, module: str, record_id: str) -> None:
         """A pasted id or link: fetch the record's name, then open it."""
@@ -296,7 +314,7 @@ class CrmEmailsApp(App[None]):
             self.pop_screen()
         if isinstance(self.screen, PickerScreen):
             self.screen.query_one("#query", Input).focus()
-            if self.modules is None:
+            if self.directory is not None and self.directory.modules_known is None:
                 self.screen.load_modules()  # the module list failed to load: try again
         else:
             self.push_screen(PickerScreen())
@@ -305,7 +323,7 @@ class CrmEmailsApp(App[None]):
         if isinstance(self.screen, HelpScreen):
             return
         screen = self.screen
-        group = getattr(screen, "HELP_GROUP", "Email")
+        group = screen.HELP_GROUP if isinstance(screen, PickerScreen) else "Email"
         rows = key_rows(screen, screen_group=group)
         self.push_screen(HelpScreen(rows, title="Keys on this screen", note=typing_note(screen)))
 
@@ -319,6 +337,29 @@ class CrmEmailsApp(App[None]):
         if action == "open_picker" and self.client is None:
             return False
         return True
+
+    # --- bugs ------------------------------------------------------------------------------
+
+    def report_bug(self, error: BaseException, where: str) -> None:
+        """An unexpected exception in a handler or worker: say so on screen and keep running."""
+        import traceback
+
+        self.bugs += 1
+        self.log.error(f"bug in {where}:\n" + "".join(traceback.format_exception(error)))
+        problem = unexpected(error)
+        self.notify(
+            f"{problem.message}\n{BUG_HINT} The app goes on.",
+            title="This is a bug in crm-emails",
+            severity="error",
+            timeout=15,
+            markup=False,
+        )
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # Workers catch what they expect and post it; anything that still escapes one is a bug.
+        worker = event.worker
+        if event.state == WorkerState.ERROR and worker.error is not None:
+            self.report_bug(worker.error, f"worker {worker.name or worker.group}")
 
 
 def run_app(

@@ -17,6 +17,7 @@ from textual.content import Content
 from textual.style import Style
 
 from tui.render.safe import one_line
+from tui.widgets.access import crm_app
 
 # The palette parses help text as markup, and its escape() misses cases: only known-safe words go there.
 _PLAIN_NAME = re.compile(r"[A-Za-z0-9_]+")
@@ -41,20 +42,20 @@ class CrmEmailsCommands(Provider):
     """Open record picker, Change type filter, Refresh, Help, Quit, Open recent: <name>."""
 
     def commands(self) -> list[PaletteCommand]:
-        app = self.app
-        found = [PaletteCommand("Open record picker", app.action_open_picker, "Find a record by name, id or CRM link (o)")]  # type: ignore[attr-defined]
+        app = crm_app(self)
+        found = [PaletteCommand("Open record picker", app.action_open_picker, "Find a record by name, id or CRM link (o)")]
         bindings = self.screen.active_bindings
         for name, key, help_text in SCREEN_COMMANDS:
             active = bindings.get(key)
             if active is not None and active.enabled:
                 run = partial(app.run_action, active.binding.action, active.node)
                 found.append(PaletteCommand(name, run, f"{help_text} ({key})"))
-        found.append(PaletteCommand("Help", app.action_help, "Every key on this screen, and what the statuses mean (?)"))  # type: ignore[attr-defined]
+        found.append(PaletteCommand("Help", app.action_help, "Every key on this screen, and what the statuses mean (?)"))
         found.append(PaletteCommand("Quit", app.action_quit, "Leave crm-emails (q)"))
-        for record in getattr(app, "recent_records", []):
+        for record in app.recent_records:
             name = one_line(record.display)
             where = f"{record.module} record" if _PLAIN_NAME.fullmatch(record.module) else "a recent record"
-            found.append(PaletteCommand(f"Open recent: {name}", partial(app.open_record, record), where))  # type: ignore[attr-defined]
+            found.append(PaletteCommand(f"Open recent: {name}", partial(app.open_record, record), where))
         return found
 
     async def discover(self) -> Hits:

@@ -1,22 +1,29 @@
-"""Where saved attachments go, and writing one there without ever overwriting a file.
+"""Saving an attachment: where it goes, its file name, and writing it without ever overwriting a file.
 
-Blocking file work only (no Textual, no asyncio): the record screen runs each step
-in a thread. A download is written to "<name>.part" beside its final name and
-renamed when complete, so a cut-off download never looks like a finished file.
+`save_attachment` streams one attachment from the client to a "<name>.part" file
+beside its final name and renames it when complete, so a cut-off download never
+looks like a finished file; every blocking file step runs in a thread. No Textual:
+the record screen runs it in a worker and shows its progress.
 """
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from itertools import count
 from pathlib import Path
 
 import platformdirs
 
 from tui.render.safe import one_line
+from tui.render.sizes import human_size
+from tui.zoho.client import ZohoClient
+from tui.zoho.errors import NetworkError
+from tui.zoho.models import Attachment
 
 DOWNLOAD_DIR_ENV = "CRM_EMAILS_DOWNLOAD_DIR"
 PART_SUFFIX = ".part"
@@ -153,3 +160,62 @@ def describe_os_error(error: OSError, name: str, folder: Path | str) -> str:
     """One sentence for a file error while saving: "Could not save Quote.pdf to /x: the disk is full."."""
     reason = _REASONS.get(error.errno or 0) or one_line(error.strerror or type(error).__name__).lower()
     return f"Could not save {one_line(name)} to {one_line(str(folder))}: {reason}."
+
+
+# Bytes per write of a saved attachment; progress is told at most this often.
+SAVE_CHUNK_SIZE = 256 * 1024
+PROGRESS_INTERVAL_S = 0.25
+
+
+@dataclass(frozen=True, slots=True)
+class Saved:
+    path: Path
+    size: int
+
+
+async def save_attachment(
+    client: ZohoClient,
+    module: str,
+    record_id: str,
+    *,
+    message_id: str,
+    owner_id: str,
+    attachment: Attachment,
+    progress: Callable[[str], None],
+    monotonic: Callable[[], float],
+    folder: Path | None = None,
+) -> Saved:
+    """Stream `attachment` into the downloads folder under a free name; `progress` hears "saving… 40%".
+
+    Raises ZohoError (the download failed or was cut off) or OSError (the disk); nothing partial stays.
+    """
+    progress("saving…")
+    folder = folder if folder is not None else await asyncio.to_thread(download_dir)
+    part: PartFile | None = None
+    saved: Path | None = None
+    try:
+        async with client.download_attachment(
+            module,
+            record_id,
+            message_id=message_id,
+            user_id=owner_id,
+            attachment_id=attachment.id,
+            name=attachment.name or "",
+        ) as download:
+            part = await asyncio.to_thread(PartFile, folder, download.filename)
+            size = download.size if download.size is not None else attachment.size
+            told_at = monotonic()
+            async for chunk in download.aiter_bytes(SAVE_CHUNK_SIZE):
+                await asyncio.to_thread(part.write, chunk)
+                if monotonic() - told_at >= PROGRESS_INTERVAL_S:
+                    told_at = monotonic()
+                    progress(f"saving… {part.written * 100 // size}%" if size else f"saving… {human_size(part.written)}")
+            if download.size is not None and part.written != download.size:
+                raise NetworkError(
+                    f"The download stopped after {human_size(part.written)} of {human_size(download.size)}."
+                )
+        saved = await asyncio.to_thread(part.finish)
+        return Saved(saved, part.written)
+    finally:
+        if part is not None and saved is None:
+            await asyncio.to_thread(part.discard)  # failed or cancelled: no partial file stays

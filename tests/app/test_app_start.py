@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 from textual.widgets import Static
 
-from tests.app.helpers import failing_connect, make_demo_app, settle, wait_for_screen
+from tests.app.helpers import TestApp, failing_connect, make_demo_app, settle, wait_for_screen
 from tests.app.record_helpers import wait_until
 from tui.app import DEMO_SUBTITLE, CrmEmailsApp
 from tui.sandbox.data import CUSTOM_MAIN, LEAD_MAIN
@@ -35,7 +35,7 @@ async def test_says_it_is_connecting_until_the_client_is_ready(tmp_path):
         await ready.wait()
         return client
 
-    app = CrmEmailsApp(connect, demo=True, state_dir=tmp_path, cursor_blink=False)
+    app = TestApp(connect, demo=True, state_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause(0.1)
         assert isinstance(app.screen, ConnectingScreen)
@@ -47,7 +47,7 @@ async def test_says_it_is_connecting_until_the_client_is_ready(tmp_path):
 
 async def test_missing_credentials_say_exactly_what_to_do(tmp_path):
     error = CredentialsError("NO_CREDENTIALS", "No Zoho credentials for profile 'default'.")
-    app = CrmEmailsApp(failing_connect(error), state_dir=tmp_path, cursor_blink=False)
+    app = TestApp(failing_connect(error), state_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await wait_for_screen(pilot, AuthProblemScreen)
         text = screen_text(screen)
@@ -80,7 +80,7 @@ async def test_try_again_reconnects(tmp_path):
             raise CredentialsError("KEYRING", "The keyring is locked.")
         return client
 
-    app = CrmEmailsApp(connect, state_dir=tmp_path, cursor_blink=False)
+    app = TestApp(connect, state_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_screen(pilot, AuthProblemScreen)
         await pilot.press("r")
@@ -99,7 +99,7 @@ async def test_refused_credentials_on_the_first_call_open_the_auth_problem_scree
     async def connect() -> ZohoClient:
         return client
 
-    app = CrmEmailsApp(connect, state_dir=tmp_path, cursor_blink=False)
+    app = TestApp(connect, state_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await wait_for_screen(pilot, AuthProblemScreen)
         text = screen_text(screen)
@@ -108,7 +108,7 @@ async def test_refused_credentials_on_the_first_call_open_the_auth_problem_scree
 
 
 async def test_a_bug_while_connecting_is_a_sentence_not_a_traceback(tmp_path):
-    app = CrmEmailsApp(failing_connect(RuntimeError("boom")), state_dir=tmp_path, cursor_blink=False)
+    app = TestApp(failing_connect(RuntimeError("boom")), state_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await wait_for_screen(pilot, AuthProblemScreen)
         assert "RuntimeError: boom" in screen_text(screen)
@@ -127,7 +127,6 @@ async def test_start_opens_the_record_with_its_name(tmp_path):
 
 @pytest.mark.parametrize("fault", ["429", "drop"], ids=["rate_limited", "offline"])
 async def test_a_name_missed_at_start_comes_once_zoho_answers(tmp_path, monkeypatch, fault):
-    monkeypatch.setattr(RecordScreen, "offline_delays", (0.05,))  # offline, the list tries again on its own
     app, sandbox = make_demo_app(start=LEAD_MAIN, state_dir=tmp_path)
     sandbox.faults.always = fault
 
@@ -257,7 +256,7 @@ async def test_status_line_shows_the_profile_when_not_demo(tmp_path):
     async def connect() -> ZohoClient:
         return client
 
-    app = CrmEmailsApp(connect, profile="work", state_dir=tmp_path, cursor_blink=False)
+    app = TestApp(connect, profile="work", state_dir=tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         picker = await wait_for_screen(pilot, PickerScreen)
         assert str(picker.query_one(StatusLine).render()).startswith("work · pick a record")

@@ -10,15 +10,13 @@ from tests.app.record_helpers import (  # noqa: F401 (fixtures)
     demo,
     go_to_position,
     open_type_filter,
-    pinned_now,
-    quick_retries,
     record_screen,
     wait_until,
 )
 from tui.sandbox.data import LEAD_MAIN
-from tui.widgets.attachment_menu import AttachmentMenu
-from tui.widgets.menu import MenuScreen
-from tui.widgets.type_filter import TypeFilterScreen
+from tui.screens.attachment_menu import AttachmentMenu
+from tui.screens.menu import MenuScreen
+from tui.screens.type_filter import TypeFilterScreen
 
 TWO_PDFS = 2  # LEAD_MAIN's showcase email with two attachments
 

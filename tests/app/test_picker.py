@@ -12,6 +12,7 @@ from tests.app.helpers import make_app_on, make_demo_app, paste, settle, type_te
 from tests.app.record_helpers import wait_until
 from tui.sandbox.app import Sandbox
 from tui.sandbox.data import CONTACT_HOSTILE, CUSTOM_MAIN, DEAL_MAIN, DEFAULT_SEED, LEAD_MAIN, ORG_DOMAIN_NAME
+from tui.session.directory import OrgDirectory
 from tui.screens.picker import SEARCH_DELAY_S, PickerScreen
 from tui.screens.record import RecordScreen
 from tui.widgets.error_panel import ErrorPanel
@@ -238,7 +239,7 @@ async def test_module_list_falls_back_when_the_client_raises_the_scope_error(tmp
     async with app.run_test(size=(100, 30)) as pilot:
         picker = await wait_for_screen(pilot, PickerScreen)
         app.client.modules = no_scope  # type: ignore[method-assign]
-        app.modules = None  # forget the list read at start
+        app.directory = OrgDirectory(app.client)  # forget the list read at start
         picker.load_modules()
         await settle(pilot)
         assert [m.api_name for m in picker.modules] == [m.api_name for m in STANDARD_MODULES]

@@ -14,8 +14,6 @@ from tests.app.helpers import settle
 from tests.app.record_helpers import (  # noqa: F401 (fixtures)
     demo,
     go_to_position,
-    pinned_now,
-    quick_retries,
     record_screen,
     wait_until,
 )
@@ -23,7 +21,7 @@ from tui import downloads
 from tui.downloads import DOWNLOAD_DIR_ENV, PartFile
 from tui.downloads import safe_filename
 from tui.sandbox.data import CONTACT_HOSTILE, LEAD_MAIN
-from tui.widgets.attachment_menu import AttachmentMenu
+from tui.screens.attachment_menu import AttachmentMenu
 from tui.zoho.models import Record
 
 WIDE = (160, 48)

@@ -15,8 +15,6 @@ from tests.app.record_helpers import (  # noqa: F401 (fixtures)
     hold_key,
     message_id_at,
     open_type_filter,
-    pinned_now,
-    quick_retries,
     record_screen,
     row_ids,
     wait_until,
@@ -41,13 +39,13 @@ async def test_detail_follows_the_cursor_and_is_cached(tmp_path):
         assert [c.path.rsplit("/", 1)[-1] for c in detail_calls(sandbox)] == [ids[0]]
         assert screen.detail_view.message_id == ids[0] and screen.detail_view.state == "detail"
         await pilot.press("j")
-        await settle(pilot, RecordScreen.detail_delay + 0.1)
+        await settle(pilot)
         assert screen.detail_view.message_id == ids[1]
         assert len(detail_calls(sandbox)) == 2
         await pilot.press("k")
-        await settle(pilot, RecordScreen.detail_delay + 0.1)
+        await settle(pilot)
         await pilot.press("j")
-        await settle(pilot, RecordScreen.detail_delay + 0.1)
+        await settle(pilot)
         assert len(detail_calls(sandbox)) == 2, "going back to an email fetched it again"
         assert screen.detail_view.message_id == ids[1] and screen.detail_view.state == "detail"
 
@@ -61,7 +59,7 @@ async def test_holding_j_makes_at_most_two_detail_calls(tmp_path):
         # A held key: 20 presses 30 ms apart (a terminal's key repeat), well inside the pause before fetching.
         gc.collect()  # a full collection mid-way (garbage of earlier tests) would be a 100+ ms gap
         await hold_key(pilot, "j", 20, 0.03)
-        await settle(pilot, RecordScreen.detail_delay + 0.1)
+        await settle(pilot)
         calls = detail_calls(sandbox)
         assert len(calls) <= 2, [c.path[-12:] for c in calls]
         assert len(calls) - before <= 1
@@ -92,7 +90,7 @@ async def test_large_newsletter_converts_without_blocking(tmp_path):
         assert converting.state == WorkerState.RUNNING
         await wait_until(pilot, lambda: view.message_id == row_ids(screen)[row + 1], what="the pane to follow")
         await pilot.press("k")
-        await settle(pilot, RecordScreen.detail_delay + 0.1)
+        await settle(pilot)
         assert view.message_id == row_ids(screen)[row]
         assert not view.rendering
         assert view.body.line_count > 5000
@@ -216,7 +214,7 @@ async def test_narrow_enter_opens_and_escape_returns_to_the_same_row(tmp_path):
         # At 80 columns nothing is fetched for rows only passed over.
         for _ in range(3):
             await pilot.press("j")
-        await settle(pilot, RecordScreen.detail_delay + 0.1)
+        await settle(pilot)
         assert detail_calls(sandbox) == []
         await pilot.press("enter")
         await settle(pilot)
@@ -231,7 +229,7 @@ async def test_narrow_enter_opens_and_escape_returns_to_the_same_row(tmp_path):
         assert app.focused is screen.email_list.table
         # Widening the terminal shows both panes and follows the cursor.
         await pilot.resize_terminal(*WIDE)
-        await settle(pilot, RecordScreen.detail_delay + 0.1)
+        await settle(pilot)
         assert screen.detail_view.display and screen.email_list.display
         assert screen.detail_view.message_id == row_ids(screen)[3]
         assert len(detail_calls(sandbox)) == 1
@@ -244,7 +242,7 @@ async def test_detail_error_stays_in_the_detail_pane(tmp_path):
         rows = row_ids(screen)
         sandbox.faults.always = "500"
         await pilot.press("j")
-        await settle(pilot, RecordScreen.detail_delay + 0.1)
+        await settle(pilot)
         view = screen.detail_view
         assert view.state == "error"
         panel = view.query_one("#detail-error")

@@ -9,8 +9,6 @@ from tests.app.record_helpers import (  # noqa: F401 (fixtures)
     demo,
     open_type_filter,
     list_calls,
-    pinned_now,
-    quick_retries,
     record_screen,
     row_ids,
     wait_until,
@@ -18,7 +16,7 @@ from tests.app.record_helpers import (  # noqa: F401 (fixtures)
 from tui.sandbox.data import ACCOUNT_MAIN, CONTACT_HOSTILE, LEAD_EMPTY, LEAD_MAIN
 from tui.screens.record import RecordScreen
 from tui.connect import demo_client
-from tui.widgets.type_filter import EmailFilter
+from tui.session.filters import EmailFilter
 
 
 async def expected_ids(record: tuple[str, str], email_type: str | None = None, owner_id: str | None = None) -> list[str]:
@@ -160,22 +158,25 @@ async def test_refresh_puts_new_emails_on_top_and_keeps_the_cursor(tmp_path):
         assert [c.params.get("index") for c in list_calls(sandbox)[calls:]] == [None]
 
 
-async def test_a_page_of_the_old_filter_is_dropped(tmp_path):
+async def test_a_page_of_the_old_filter_lands_in_its_own_list(tmp_path):
     app, sandbox = demo(LEAD_MAIN, tmp_path)
     sandbox.faults.latency_ms = 400
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await record_screen(pilot, idle=False)
-        await wait_until(pilot, lambda: screen.feed.loading is not None, what="page one on its way")
+        await wait_until(pilot, lambda: screen.feed.paging, "page one on its way", advance=0)
         screen.switch_filter(EmailFilter("drafts"))  # while All's page one is still in flight
         await record_screen(pilot)
         drafts = await expected_ids(LEAD_MAIN, "drafts")
         assert row_ids(screen) == drafts[: len(row_ids(screen))]
         assert set(row_ids(screen)) <= set(drafts)
-        all_feed = screen.feeds[EmailFilter()]
-        assert all_feed.loading is None and all_feed.pages == 0, "All's cancelled page was applied"
+        # All's page was not thrown away: it is in All's list, and going back to it costs no call for it.
+        all_feed = screen.session.feeds[EmailFilter()]
+        assert not all_feed.paging and all_feed.pages == 1
+        first_pages = [c for c in list_calls(sandbox) if "type" not in c.params and "index" not in c.params]
         screen.switch_filter(EmailFilter())
         await record_screen(pilot)
         assert row_ids(screen) == (await expected_ids(LEAD_MAIN))[: len(row_ids(screen))]
+        assert [c for c in list_calls(sandbox) if "type" not in c.params and "index" not in c.params] == first_pages
 
 
 async def _next_page_fails(pilot, sandbox, fault: str) -> tuple[RecordScreen, list[str]]:
@@ -214,7 +215,8 @@ async def test_offline_then_back_recovers_by_itself(tmp_path):
         await wait_until(pilot, lambda: "offline — retrying in" in screen.email_list.border_subtitle)
         assert row_ids(screen) == loaded
         attempts = len(sandbox.calls)
-        await wait_until(pilot, lambda: len(sandbox.calls) > attempts + 5, what="retries by itself")
+        # Once the client gave up, the list tries once at 1, 2, 5, 10, 30 s… intervals: a second each step.
+        await wait_until(pilot, lambda: len(sandbox.calls) > attempts + 5, "retries by itself", advance=1.0)
         sandbox.faults.always = None
         await wait_until(pilot, lambda: len(row_ids(screen)) > len(loaded), what="recovery")
         await settle(pilot)
@@ -284,7 +286,7 @@ async def test_opening_another_record_cancels_the_old_requests(tmp_path):
     sandbox.faults.latency_ms = 300
     async with app.run_test(size=(80, 24)) as pilot:
         old = await record_screen(pilot, idle=False)
-        await wait_until(pilot, lambda: old.feed.loading is not None, what="page one on its way")
+        await wait_until(pilot, lambda: old.feed.paging, "page one on its way", advance=0)
         in_flight = [w for w in old.workers if w.group == "page"]
         assert in_flight
         app.open_record(Record(*CONTACT_HOSTILE, name="Grace Hopper"))

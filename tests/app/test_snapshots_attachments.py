@@ -11,13 +11,11 @@ from tests.app.helpers import settle
 from tests.app.record_helpers import (  # noqa: F401 (fixtures)
     demo,
     go_to_position,
-    pinned_now,
-    quick_retries,
     record_screen,
     wait_until,
 )
 from tui.sandbox.data import LEAD_MAIN
-from tui.widgets.attachment_menu import AttachmentMenu
+from tui.screens.attachment_menu import AttachmentMenu
 
 WIDE = (160, 48)
 ATTACHMENTS = 16  # showcase position in LEAD_MAIN's mailbox (tui/sandbox/showcase.py)

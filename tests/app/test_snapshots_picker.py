@@ -11,7 +11,7 @@ import asyncio
 
 import pytest
 
-from tests.app.helpers import failing_connect, make_demo_app, settle, type_text, wait_for_screen
+from tests.app.helpers import TestApp, failing_connect, make_demo_app, settle, type_text, wait_for_screen
 from tests.app.record_helpers import record_screen
 from tui.app import CrmEmailsApp
 from tui.sandbox.data import LEAD_MAIN
@@ -51,7 +51,7 @@ def test_auth_problem(snap_compare, tmp_path):
         "NO_CREDENTIALS",
         "No Zoho credentials for profile 'default': none in the environment and no keyring entry.",
     )
-    app = CrmEmailsApp(failing_connect(error), state_dir=tmp_path, cursor_blink=False)
+    app = TestApp(failing_connect(error), state_dir=tmp_path)
 
     async def shown(pilot) -> None:
         await wait_for_screen(pilot, AuthProblemScreen)
@@ -79,7 +79,7 @@ def test_demo_start_connecting(snap_compare, tmp_path):
     async def connect():
         await never().wait()
 
-    app = CrmEmailsApp(connect, demo=True, state_dir=tmp_path, cursor_blink=False)
+    app = TestApp(connect, demo=True, state_dir=tmp_path)
 
     async def starting(pilot) -> None:
         await pilot.pause(0.1)

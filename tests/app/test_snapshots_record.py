@@ -15,8 +15,6 @@ from tests.app.record_helpers import (  # noqa: F401 (fixtures)
     demo,
     open_type_filter,
     go_to_position,
-    pinned_now,
-    quick_retries,
     record_screen,
     wait_until,
 )
@@ -40,7 +38,7 @@ ATTACHMENTS = 16
 
 async def _steady(pilot) -> None:
     """Everything loaded and drawn; the status line's call counter caught up."""
-    await settle(pilot, RecordScreen.detail_delay + 0.1)
+    await settle(pilot)
     await settle(pilot)
     app = pilot.app
     app.api_calls = app.client.calls
@@ -130,37 +128,28 @@ def test_error(snap_compare, tmp_path, record):
     assert snap_compare(app, terminal_size=NARROW, run_before=_at_record())
 
 
-def test_rate_limit_exhausted(snap_compare, tmp_path):
-    app, sandbox = demo(LEAD_MAIN, tmp_path)
-    sandbox.faults.always = "429"
-
-    async def run_before(pilot) -> None:
-        screen = await record_screen(pilot)
-        # The retries spent, the error on screen, and the app told (the note ends): then the picture.
-        await wait_until(
-            pilot,
-            lambda: screen.email_list.error_panel.error is not None and pilot.app.connection_note == "",
-            timeout=30,
-            what="the rate-limit error",
-        )
-        await _steady(pilot)
-
-    assert snap_compare(app, terminal_size=NARROW, run_before=run_before)
-
-
-def test_offline(snap_compare, tmp_path, monkeypatch):
-    # A long wait, so the countdown reads the same whenever the picture is taken.
-    monkeypatch.setattr(RecordScreen, "offline_delays", (30.0,))
-    app, sandbox = demo(LEAD_MAIN, tmp_path)
-    sandbox.faults.always = "drop"
+def _until_the_list_waits_to_retry():
+    """Run until the client gave up and the list waits for its own retry; then the clock stands still."""
 
     async def run_before(pilot) -> None:
         screen = await record_screen(pilot, idle=False)
-        await wait_until(pilot, lambda: "offline" in (screen.email_list.border_subtitle or ""))
-        await pilot.pause(0.1)
+        await wait_until(pilot, lambda: screen.feed.waiting, "the list to wait for its retry", advance=0)
+        await settle(pilot, horizon=0)
         pilot.app.api_calls = pilot.app.client.calls
 
-    assert snap_compare(app, terminal_size=NARROW, run_before=run_before)
+    return run_before
+
+
+def test_rate_limit_exhausted(snap_compare, tmp_path):
+    app, sandbox = demo(LEAD_MAIN, tmp_path)
+    sandbox.faults.always = "429"
+    assert snap_compare(app, terminal_size=NARROW, run_before=_until_the_list_waits_to_retry())
+
+
+def test_offline(snap_compare, tmp_path):
+    app, sandbox = demo(LEAD_MAIN, tmp_path)
+    sandbox.faults.always = "drop"
+    assert snap_compare(app, terminal_size=NARROW, run_before=_until_the_list_waits_to_retry())
 
 
 def test_empty_record(snap_compare, tmp_path):

@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from tui.render.safe import clean, one_line
+from tui.widgets.access import crm_app
 from tui.widgets.error_panel import error_text
 from tui.widgets.status_line import StatusLine
 from tui.zoho.errors import AuthError, CredentialsError, ZohoError
@@ -114,4 +115,4 @@ class AuthProblemScreen(Screen[None]):
         yield Footer()
 
     def action_retry(self) -> None:
-        self.app.reconnect()  # type: ignore[attr-defined]
+        crm_app(self).reconnect()

@@ -7,7 +7,6 @@ the newest winning. Everything the server sends is shown as plain `Text`.
 
 from __future__ import annotations
 
-import asyncio
 
 from rich.table import Table
 from rich.text import Text
@@ -20,7 +19,9 @@ from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.render.safe import one_line
-from tui.widgets.error_panel import ErrorPanel
+from tui.widgets.access import OnCrmApp
+from tui.widgets.error_panel import ErrorPanel, unexpected
+from tui.widgets.guard import guarded
 from tui.widgets.status_line import StatusLine
 from tui.zoho.catalog import STANDARD_BY_NAME
 from tui.zoho.client import standard_modules
@@ -33,15 +34,6 @@ SEARCH_DELAY_S = 0.3
 MIN_SEARCH_LENGTH = 2
 NAME_COLUMN_MAX = 32
 SCOPE_FALLBACK_CODES = ("OAUTH_SCOPE_MISMATCH", "NO_PERMISSION")
-
-
-def unexpected(error: Exception) -> ZohoError:
-    """A bug, shown like any other error instead of a traceback."""
-    return ZohoError(
-        "UNEXPECTED",
-        f"{type(error).__name__}: {error}",
-        hint="This is a bug in crm-emails; please report it with the steps that led here.",
-    )
 
 
 def module_name_field(module: Module) -> str | None:
@@ -94,7 +86,7 @@ class SearchBox(Input):
     ]
 
 
-class PickerScreen(Screen[None]):
+class PickerScreen(OnCrmApp, Screen[None]):
     """Module list on the left; the search box and the matching records on the right."""
 
     HELP_GROUP = "Record picker"
@@ -166,7 +158,6 @@ class PickerScreen(Screen[None]):
         self.modules: list[Module] = []
         self.module: Module = standard_modules()[0]
         self.records: list[Record] = []
-        self._first_records: dict[str, list[Record]] = {}
         # (module, query) the listed records answer; query "" for recents or a module's first records.
         self._listed_for: tuple[str, str] = ("", "")
         self._showing_recent = False
@@ -198,10 +189,9 @@ class PickerScreen(Screen[None]):
     def _placeholder(self) -> str:
         return f"Search {self.module.label} · or paste a record id or link"
 
+    @guarded
     def on_mount(self) -> None:
         query = self.query_one("#query", Input)
-        if not getattr(self.app, "cursor_blink", True):
-            query.cursor_blink = False
         query.focus()
         recent = self.recent_records
         if recent:
@@ -214,18 +204,20 @@ class PickerScreen(Screen[None]):
 
     @property
     def recent_records(self) -> list[Record]:
-        return list(getattr(self.app, "recent_records", []) or [])
+        return list(self.crm.recent_records)
 
     # --- modules -----------------------------------------------------------------------
 
     @work(exclusive=True, group="modules", exit_on_error=False)
     async def load_modules(self) -> None:
         note = self.query_one("#modules-note", Static)
-        client = self.app.client  # type: ignore[attr-defined]
+        directory = self.crm.directory
+        if directory is None:
+            return
         try:
-            modules = self.app.modules or await client.modules()  # type: ignore[attr-defined]
+            modules = await directory.modules()
         except AuthError as error:
-            self.app.show_auth_problem(error)  # type: ignore[attr-defined]
+            self.crm.show_auth_problem(error)
             return
         except ZohoError as error:
             if error.code in SCOPE_FALLBACK_CODES:
@@ -242,7 +234,6 @@ class PickerScreen(Screen[None]):
         if modules == standard_modules():
             # The client falls back to these when the settings scope or permission is missing.
             note.update(Text("Standard modules only: no access to the module settings.", style="dim"))
-        self.app.modules = modules  # type: ignore[attr-defined]
         self._show_modules(modules or standard_modules())
         if self.query_one(ErrorPanel).error is not None:
             # Zoho answers again: redo what failed with it.
@@ -270,6 +261,7 @@ class PickerScreen(Screen[None]):
             option_list.highlighted = modules.index(chosen)
 
     @on(OptionList.OptionHighlighted, "#modules")
+    @guarded
     def _module_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if event.option_index >= len(self.modules):
             return
@@ -283,12 +275,14 @@ class PickerScreen(Screen[None]):
         self._query_changed(query.value, delay=SEARCH_DELAY_S)
 
     @on(OptionList.OptionSelected, "#modules")
+    @guarded
     def _module_chosen(self) -> None:
         self.query_one("#query", Input).focus()
 
     # --- typing, searching -----------------------------------------------------------
 
     @on(Input.Changed, "#query")
+    @guarded
     def _typed(self, event: Input.Changed) -> None:
         self._query_changed(event.value, delay=SEARCH_DELAY_S)
 
@@ -311,7 +305,8 @@ class PickerScreen(Screen[None]):
             self._show_records(recent, with_modules=True)
             self._set_note("Recent records · type to search")
             return
-        cached = self._first_records.get(self.module.api_name)
+        directory = self.crm.directory
+        cached = directory.first_records_known(self.module.api_name) if directory else None
         if cached is not None:
             self._show_first_records(cached)
         else:
@@ -327,15 +322,16 @@ class PickerScreen(Screen[None]):
     @work(exclusive=True, group="find", exit_on_error=False)
     async def browse(self, module: Module, *, delay: float = 0.0) -> None:
         if delay:
-            await asyncio.sleep(delay)
+            await self.crm.clock.sleep(delay)
+        directory = self.crm.directory
+        if directory is None:
+            return
         self._set_note(f"Loading {module.label}…")
-        client = self.app.client  # type: ignore[attr-defined]
         try:
-            records = await client.list_records(module.api_name, name_field=module_name_field(module))
+            records = await directory.first_records(module.api_name, module_name_field(module))
         except Exception as error:  # noqa: BLE001
             self._show_error(error, title=f"Could not list {module.label}")
             return
-        self._first_records[module.api_name] = records
         if module.api_name == self.module.api_name and not self.query_one("#query", Input).value.strip():
             self.query_one(ErrorPanel).clear_error()
             self._show_first_records(records)
@@ -344,11 +340,13 @@ class PickerScreen(Screen[None]):
     async def find(self, text: str, module: Module, *, delay: float = 0.0, open_first: bool = False) -> None:
         """After `delay` without another keystroke: open a pasted id or link, else search."""
         if delay:
-            await asyncio.sleep(delay)
+            await self.crm.clock.sleep(delay)
         if self._open_pasted(text):
             return
         self._set_note(f"Searching {module.label} for “{one_line(text)}”…")
-        client = self.app.client  # type: ignore[attr-defined]
+        client = self.crm.client
+        if client is None:
+            return
         try:
             records = await client.search_records(module.api_name, text, name_field=module_name_field(module))
         except Exception as error:  # noqa: BLE001
@@ -357,7 +355,7 @@ class PickerScreen(Screen[None]):
         self.query_one(ErrorPanel).clear_error()
         self._show_records(records, listed_for=(module.api_name, text))
         if records and open_first:
-            self.app.open_record(records[0])  # type: ignore[attr-defined]
+            self.crm.open_record(records[0])
         elif records:
             more = " (the first 20: type more to narrow)" if len(records) >= 20 else ""
             found = f"1 {singular(module)} matches" if len(records) == 1 else f"{len(records)} {module.label} match"
@@ -375,7 +373,7 @@ class PickerScreen(Screen[None]):
             return False
         module, record_id = target
         self._set_note(f"Opening {module} record {record_id}…")
-        self.app.open_record_by_id(module, record_id)  # type: ignore[attr-defined]
+        self.crm.open_record_by_id(module, record_id)
         return True
 
     def _show_error(self, error: Exception, *, title: str) -> None:
@@ -409,6 +407,7 @@ class PickerScreen(Screen[None]):
     # --- opening ----------------------------------------------------------------------
 
     @on(Input.Submitted, "#query")
+    @guarded
     def _submitted(self, event: Input.Submitted) -> None:
         text = event.value.strip()
         if text and self._open_pasted(text):
@@ -420,15 +419,17 @@ class PickerScreen(Screen[None]):
             return
         results = self.query_one("#results", OptionList)
         if results.highlighted is not None and results.highlighted < len(self.records):
-            self.app.open_record(self.records[results.highlighted])  # type: ignore[attr-defined]
+            self.crm.open_record(self.records[results.highlighted])
 
     @on(OptionList.OptionSelected, "#results")
+    @guarded
     def _result_chosen(self, event: OptionList.OptionSelected) -> None:
         if event.option_index < len(self.records):
-            self.app.open_record(self.records[event.option_index])  # type: ignore[attr-defined]
+            self.crm.open_record(self.records[event.option_index])
 
     # --- keys -------------------------------------------------------------------------
 
+    @guarded
     def action_results_cursor(self, direction: str) -> None:
         results = self.query_one("#results", OptionList)
         move = {
@@ -448,5 +449,6 @@ class PickerScreen(Screen[None]):
             return len(stack) > 1 and stack[-1] is self and isinstance(stack[-2], RecordScreen)
         return True
 
+    @guarded
     def action_close(self) -> None:
         self.dismiss(None)

@@ -10,11 +10,10 @@ the last row (`NearEnd`, merged when several are queued).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
 from rich.cells import cell_len
-from rich.style import Style
 from rich.text import Text
 from textual import events, on
 from textual.binding import Binding
@@ -23,52 +22,14 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from tui.render.dates import short_time
-from tui.render.email_text import status_label
-from tui.render.safe import one_line
+from tui.render.rows import COLUMNS, LABELS, MIN_TIME_WIDTH, RowStyles, column_widths, row_cells
 from tui.widgets.error_panel import ErrorPanel
+from tui.widgets.guard import guarded
 from tui.zoho.catalog import EMAILS_PER_PAGE
 from tui.zoho.errors import ZohoError
-from tui.zoho.models import Email, Person
+from tui.zoho.models import Email
 
-# Single-width in every terminal font (a paperclip emoji is double-width and misaligns rows).
-ATTACHMENT_MARK = "+"
-COLUMNS = ("time", "from", "to", "subject", "status", "attachment")
-_LABELS = {"time": "Time", "from": "From", "to": "To", "subject": "Subject", "status": "Status", "attachment": ""}
-_STATUS_WIDTH = 10  # "opened ×12", "delivered", "scheduled"
-_MIN_TIME_WIDTH = 5
 _SIDEWAYS = frozenset({"cursor_left", "cursor_right", "page_left", "page_right"})
-
-
-def reference_now() -> datetime | None:
-    """The "now" that decides whether a row shows its year (None: the clock). Tests pin it."""
-    return None
-
-
-def column_widths(width: int, time_width: int, cell_padding: int = 1) -> dict[str, int]:
-    """Content width of each column for a table `width` cells wide: the subject takes what is left."""
-    usable = width - 2 * cell_padding * len(COLUMNS)
-    rest = max(usable - time_width - _STATUS_WIDTH - len(ATTACHMENT_MARK), 0)
-    sender = min(max(rest * 28 // 100, 8), 26)
-    to = min(max(rest * 20 // 100, 6), 22)
-    return {
-        "time": time_width,
-        "from": sender,
-        "to": to,
-        "subject": max(rest - sender - to, 10),
-        "status": _STATUS_WIDTH,
-        "attachment": len(ATTACHMENT_MARK),
-    }
-
-
-def recipients_cell(people: Sequence[Person], width: int, style: Style | str = "") -> Text:
-    """The first recipient cut to fit, then "+N" for the others, which is never cut."""
-    if not people:
-        return Text("—", style=style, end="")
-    suffix = f" +{len(people) - 1}" if len(people) > 1 else ""
-    name = Text(one_line(people[0].display), style=style, end="")
-    name.truncate(max(width - len(suffix), 1), overflow="ellipsis")
-    name.append(suffix)
-    return name
 
 
 class EmailTable(DataTable[Text]):
@@ -180,11 +141,13 @@ class EmailList(Vertical):
         def can_replace(self, message: Message) -> bool:
             return isinstance(message, EmailList.NearEnd)
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, now: Callable[[], datetime] | None = None, id: str | None = None) -> None:
+        """`now` tells the local date and time (whether a row's date shows its year); the app's clock."""
         super().__init__(id=id)
+        self._now = now or (lambda: datetime.now().astimezone())
         self._emails: dict[str, Email] = {}
         self._order: list[str] = []
-        self._time_width = _MIN_TIME_WIDTH
+        self._time_width = MIN_TIME_WIDTH
         self._table_width = 0
 
     def compose(self):
@@ -217,7 +180,7 @@ class EmailList(Vertical):
     @property
     def cursor_email(self) -> Email | None:
         table = self.table
-        if not self._order or table.cursor_row >= len(self._order):
+        if not 0 <= table.cursor_row < len(self._order):
             return None
         return self._emails[self._order[table.cursor_row]]
 
@@ -232,7 +195,7 @@ class EmailList(Vertical):
         self._emails = {}
         self._order = []
         table.clear(columns=True)
-        self._time_width = self._measure_times(emails, _MIN_TIME_WIDTH)
+        self._time_width = self._measure_times(emails, MIN_TIME_WIDTH)
         self._add_columns()
         self._append(emails)
         row = self._order.index(cursor_id) if cursor_id in self._emails else 0
@@ -275,9 +238,9 @@ class EmailList(Vertical):
         """The end of the list (its bottom border): "loading more…", "end — 250 emails", "offline — …"."""
         self.border_subtitle = progress
 
-    def show_error(self, error: ZohoError, *, action: str | None = None) -> None:
+    def show_error(self, error: ZohoError, *, action: str | None = None, title: str = "Could not load emails") -> None:
         """An error box under the rows (at the top when there are none)."""
-        self.error_panel.show_error(error, action=action)
+        self.error_panel.show_error(error, action=action, title=title)
         self.add_class("-failed")
 
     def clear_error(self) -> None:
@@ -288,7 +251,7 @@ class EmailList(Vertical):
     # --- rows ------------------------------------------------------------------------
 
     def _measure_times(self, emails: Iterable[Email], at_least: int) -> int:
-        now = reference_now()
+        now = self._now()
         widths = [cell_len(short_time(e.time, now=now)) for e in emails if e.time is not None]
         return max([at_least, *widths])
 
@@ -297,7 +260,7 @@ class EmailList(Vertical):
         self._table_width = self._content_width()
         widths = column_widths(self._table_width, self._time_width, table.cell_padding)
         for key in COLUMNS:
-            table.add_column(Text(_LABELS[key]), width=widths[key], key=key)
+            table.add_column(Text(LABELS[key]), width=widths[key], key=key)
 
     def _content_width(self) -> int:
         """The table's width inside the list's border, less its scrollbar (hidden while empty)."""
@@ -316,46 +279,42 @@ class EmailList(Vertical):
             table.add_row(*self._cells(email, widths), key=email.message_id)
 
     def _cells(self, email: Email, widths: dict[str, int]) -> list[Text]:
-        if email.bounced is not None:
-            style = self.table.get_component_rich_style("email-table--bounced", partial=True)
-        else:
-            style = Style()
-        muted = self.table.get_component_rich_style("email-table--muted", partial=True)
-
-        def cell(text: str | None, cell_style: Style = style) -> Text:
-            return Text(one_line(text), style=cell_style, no_wrap=True, overflow="ellipsis", end="")
-
-        time = short_time(email.time, now=reference_now()) if email.time else "—"
-        subject = email.subject if email.subject and email.subject.strip() else None
-        return [
-            cell(time, style + muted if email.bounced is None else style),
-            cell(email.sender.display if email.sender else "—"),
-            recipients_cell(email.to, widths["to"], style),
-            cell(subject) if subject else cell("(no subject)", style + muted),
-            cell(status_label(email.status), style + Style(bold=email.bounced is not None)),
-            cell(ATTACHMENT_MARK if email.has_attachment else ""),
-        ]
+        table = self.table
+        styles = RowStyles(
+            bounced=table.get_component_rich_style("email-table--bounced", partial=True),
+            muted=table.get_component_rich_style("email-table--muted", partial=True),
+        )
+        return row_cells(email, widths, styles, now=self._now())
 
     # --- events ----------------------------------------------------------------------
 
+    def _email_of(self, row_key: object) -> Email | None:
+        """The email of a row event; None for the events a cleared table sends (row -1, no key)."""
+        value = getattr(row_key, "value", None)
+        return self._emails.get(value) if isinstance(value, str) else None
+
     @on(DataTable.RowHighlighted, "#email-table")
+    @guarded
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()
-        email = self._emails.get(event.row_key.value or "")
+        email = self._email_of(event.row_key)
         if email is not None:
             self.post_message(self.Highlighted(email))
         self.check_near_end()
 
     @on(DataTable.RowSelected, "#email-table")
+    @guarded
     def _row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        email = self._emails.get(event.row_key.value or "")
+        email = self._email_of(event.row_key)
         if email is not None:
             self.post_message(self.Opened(email))
 
+    @guarded
     def _viewport_moved(self, _scroll_y: float) -> None:
         self.check_near_end()
 
+    @guarded
     def on_resize(self, event: events.Resize) -> None:
         if self._order and self._content_width() != self._table_width:
             email, scroll_y = self.cursor_email, self.table.scroll_y
@@ -370,7 +329,7 @@ class EmailList(Vertical):
         table = self.table
         if not self.is_mounted or not self.display:
             return False
-        last_seen = max(table.cursor_row + 1, int(table.scroll_y) + table.visible_rows)
+        last_seen = max(max(table.cursor_row, -1) + 1, int(table.scroll_y) + table.visible_rows)
         return len(self._order) - last_seen < EMAILS_PER_PAGE
 
     def check_near_end(self) -> None:

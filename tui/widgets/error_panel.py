@@ -8,10 +8,16 @@ through `clean`/`one_line`, never as markup.
 from __future__ import annotations
 
 from rich.text import Text
-from textual.message import Message
 from textual.widgets import Static
 
 from tui.zoho.errors import ZohoError
+
+BUG_HINT = "This is a bug in crm-emails; please report it with the steps that led here."
+
+
+def unexpected(error: BaseException) -> ZohoError:
+    """A bug, shown like any other error (code UNEXPECTED) instead of a traceback."""
+    return ZohoError("UNEXPECTED", f"{type(error).__name__}: {error}", hint=BUG_HINT)
 
 
 def error_text(error: ZohoError, *, action: str | None = None) -> Text:
@@ -54,13 +60,6 @@ class ErrorPanel(Static):
     }
     """
 
-    class Shown(Message):
-        """An error is on screen: a request gave up (the app ends its "retrying" note then)."""
-
-        def __init__(self, error: ZohoError) -> None:
-            super().__init__()
-            self.error = error
-
     def __init__(self, *, title: str = "Zoho error", id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.border_title = title
@@ -73,7 +72,6 @@ class ErrorPanel(Static):
             self.border_title = title
         self.update(error_text(error, action=action))
         self.add_class("-visible")
-        self.post_message(self.Shown(error))
 
     def clear_error(self) -> None:
         self.error = None

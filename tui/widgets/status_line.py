@@ -12,11 +12,12 @@ from rich.text import Text
 from textual.widget import Widget
 
 from tui.render.safe import one_line
+from tui.widgets.access import OnCrmApp
 
 _SEPARATOR = " · "
 
 
-class StatusLine(Widget):
+class StatusLine(OnCrmApp, Widget):
     """Reads `app.demo`, `app.profile`, `app.api_calls` and `app.connection_note`; screens call `set_context`.
 
     Yield it last before the Footer, below a body of height 1fr (it is not docked: two widgets
@@ -57,18 +58,18 @@ class StatusLine(Widget):
             self.refresh()
 
     def _mode(self) -> Text:
-        app = self.app
+        app = self.crm
         mode = Text()  # styled by span, not as a base style that would colour the whole line
-        if getattr(app, "demo", False):
+        if app.demo:
             mode.append("DEMO", style=self._warning_style())
         else:
-            mode.append(one_line(getattr(app, "profile", None) or "default"), style="bold")
+            mode.append(one_line(app.profile or "default"), style="bold")
         return mode
 
     def _right(self) -> Text:
-        app = self.app
-        right = Text(f"API calls: {getattr(app, 'api_calls', 0)}")
-        note = getattr(app, "connection_note", "")
+        app = self.crm
+        right = Text(f"API calls: {app.api_calls}")
+        note = app.connection_note
         if note:
             right.append("  ")
             right.append(one_line(note), style=self._warning_style())

@@ -12,7 +12,7 @@ from textual.widgets.option_list import Option
 
 from tui.render.safe import one_line
 from tui.render.sizes import human_size
-from tui.widgets.menu import MenuScreen, menu_bindings
+from tui.screens.menu import MenuScreen, menu_bindings
 from tui.zoho.models import Attachment
 
 ALL_ID = "all"

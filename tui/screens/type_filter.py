@@ -1,14 +1,13 @@
-"""Which emails of the record to list: a type (All, Sent from CRM, ...) and, for User emails, whose mailbox.
+"""The modal opened with `t`: which emails of the record to list (an `EmailFilter`).
 
-`EmailFilter` is the key of one loaded list; `TypeFilterScreen` is the modal
-opened with `t`. The owners come from the users API, fetched by the record
-screen and handed in (possibly after the modal opened: `set_users`).
+A type (All, Sent from CRM, ...) and, for User emails, whose mailbox. The owners come
+from the users API, read by the record screen and handed in (possibly after the
+modal opened: `set_users`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from rich.text import Text
 from textual import on
@@ -16,45 +15,11 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from tui.render.safe import one_line
-from tui.widgets.menu import MenuScreen, menu_bindings
-from tui.zoho.catalog import EMAIL_TYPE_BY_VALUE, USER_EMAILS, email_types_for
+from tui.screens.menu import MenuScreen, menu_bindings
+from tui.session.filters import EmailFilter
+from tui.zoho.catalog import USER_EMAILS, email_types_for
 from tui.zoho.errors import ZohoError
 from tui.zoho.models import User
-
-
-@dataclass(frozen=True, slots=True)
-class EmailFilter:
-    """The `type` and `owner_id` parameters of one list; the owner's name only labels it."""
-
-    type: str | None = None
-    owner_id: str | None = None
-    owner_name: str | None = field(default=None, compare=False)
-
-    @property
-    def label(self) -> str:
-        label = EMAIL_TYPE_BY_VALUE[self.type].label
-        if self.type == USER_EMAILS and self.owner_name:
-            return f"{label}: {one_line(self.owner_name)}"
-        return label
-
-    @property
-    def empty_text(self) -> str:
-        """What an empty list of this kind reads."""
-        if self.type == USER_EMAILS:
-            whose = f"{one_line(self.owner_name)}'s mailbox" if self.owner_name else "this mailbox"
-            return f"No emails in {whose} for this record."
-        return _EMPTY_TEXT.get(self.type, "No emails of this kind on this record.")
-
-
-_EMPTY_TEXT: dict[str | None, str] = {
-    None: "No emails on this record.",
-    "sent_from_crm": "No emails sent from CRM on this record.",
-    "scheduled_in_crm": "No scheduled emails on this record.",
-    "drafts": "No drafts on this record.",
-    "all_contacts_sent_crm_emails": "No CRM emails sent to this account's contacts.",
-    "all_contacts_scheduled_crm_emails": "No scheduled emails to this account's contacts.",
-    "all_contacts_draft_crm_emails": "No drafts to this account's contacts.",
-}
 
 
 def user_label(user: User) -> str:
