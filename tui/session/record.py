@@ -81,6 +81,8 @@ class RecordSession:
         """
         if not (feed.more and feed.stopped is None) or feed.paging:
             return None
+        if feed.error is not None and feed.retry_at is None:
+            return None  # a failure that does not pass by itself: R first (`retry`)
         feed.paging = True
         try:
             while True:
@@ -153,7 +155,7 @@ class RecordSession:
     async def _wait_for_retry(self, feed: EmailFeed) -> None:
         while feed.retry_at is not None:
             left = feed.retry_at - self.clock.monotonic()
-            if left <= 0:
+            if left <= 1e-6:  # due (a clock's float sums drift by less)
                 return
             waker = self._wakers.setdefault(feed.filter, Wakeable(self.clock))
             if await waker.sleep(left):
