@@ -520,6 +520,7 @@ async def auth_logout(args: argparse.Namespace) -> int:
 
     from tui import credentials
     from tui.zoho.auth import revoke_refresh_token
+    from tui.zoho.errors import CredentialsError
 
     if args.revoke:
         creds = await asyncio.to_thread(credentials.resolve, **connection(args))
@@ -528,14 +529,21 @@ async def auth_logout(args: argparse.Namespace) -> int:
         async with httpx.AsyncClient(timeout=30) as http:
             await revoke_refresh_token(http, creds.accounts_url, creds.refresh_token)
         print("Revoked the refresh token at Zoho.")
-    if await asyncio.to_thread(credentials.forget, args.profile):
-        print(f"Forgot profile {args.profile!r}.")
-    else:
-        print(f"Nothing stored for profile {args.profile!r}: nothing to forget.")
-    if credentials.environment_has_credentials():
+    from_environment = credentials.environment_has_credentials()
+    if from_environment:
         env_creds = await asyncio.to_thread(credentials.resolve, **connection(args))
         if await asyncio.to_thread(credentials.forget_token_cache, env_creds):
             print("Forgot the access token cached for the environment's credentials.")
+    try:
+        forgot = await asyncio.to_thread(credentials.forget, args.profile)
+    except CredentialsError:
+        if not from_environment:
+            raise
+        print("No keyring could be read here: nothing is stored in one.")  # the usual case over SSH
+    else:
+        print(f"Forgot profile {args.profile!r}." if forgot else
+              f"Nothing stored for profile {args.profile!r}: nothing to forget.")
+    if from_environment:
         print(f"{', '.join(credentials.SECRET_ENV)} are still set in the environment, and they win: unset them too.")
     return 0
 
