@@ -728,14 +728,11 @@ def test_print_env_sets_up_a_host_without_a_keyring(fail_keyring, monkeypatch, t
         assert len(server.sandbox.token_calls) == token_calls
 
 
-def test_a_login_the_keyring_refuses_names_print_env(fail_keyring, monkeypatch, capsys):  # noqa: F811
-    from tui.sandbox.app import Sandbox
-    from tui.sandbox.server import SandboxServer
-
-    monkeypatch.setattr(sys, "stdin", io.StringIO(f"{data.CLIENT_SECRET}\n"))
-    with SandboxServer(Sandbox()) as server:
-        monkeypatch.setenv("ZOHO_ACCOUNTS_URL", server.url)
-        assert cli.main(["auth", "login", "--client-id", data.CLIENT_ID, "--code", data.GRANT_CODE]) == 1
+def test_a_login_the_keyring_refuses_names_print_env_before_asking_anything(fail_keyring, monkeypatch, capsys):  # noqa: F811
+    asked: list[str] = []
+    monkeypatch.setattr(cli.Prompter, "ask", lambda self, label, **kw: asked.append(label) or "x")
+    assert cli.main(["auth", "login"]) == 1
+    assert asked == []
     assert "crm-emails auth login --print-env" in capsys.readouterr().err
 
 

@@ -376,6 +376,9 @@ async def auth_login(args: argparse.Namespace) -> int:
             "--print-env prints the client secret and a refresh token, so only to a terminal: "
             "add --force to send them elsewhere (a file only you can read)"
         )
+    if not args.print_env:
+        # Before anything is asked (the grant code works once): a keyring that fails names --print-env.
+        await asyncio.to_thread(credentials.check_keyring, args.profile)
     prompt = Prompter()
     dc = args.dc or os.environ.get("ZOHO_DC") or (
         prompt.ask(f"Data center ({', '.join(DATA_CENTERS)})", default=DEFAULT_DC) if prompt.interactive else DEFAULT_DC
@@ -390,10 +393,6 @@ async def auth_login(args: argparse.Namespace) -> int:
     api_domain_override = args.api_domain or os.environ.get("ZOHO_API_DOMAIN")
     if api_domain_override:
         api_domain_override = check_url(api_domain_override)
-    if not args.print_env:
-        # A grant code works once: find out that the keyring fails before spending it.
-        await asyncio.to_thread(credentials.check_keyring, args.profile)
-
     async with httpx.AsyncClient(timeout=30) as http:
         grant = await exchange_grant_code(http, accounts_url, client_id, client_secret, code)
     if not grant.refresh_token:
