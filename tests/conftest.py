@@ -25,11 +25,13 @@ def _isolated_environment(monkeypatch, tmp_path):
         "ZOHO_ACCOUNTS_URL",
         "ZOHO_DC",
         "PYTHON_KEYRING_BACKEND",
+        "XDG_RUNTIME_DIR",  # the access-token cache: under XDG_CACHE_HOME below instead
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setenv("TZ", "UTC")
 
 # Everything a terminal would act on: no rendered string may contain any of it.

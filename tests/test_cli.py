@@ -6,6 +6,7 @@ import io
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -370,3 +371,375 @@ def test_auth_login_with_a_used_grant_code_says_what_to_do(sandbox_env, tmp_path
     )
     assert result.returncode == 1
     assert "invalid_code" in result.stderr and "grant code" in result.stderr
+
+
+# --- export: what a misbehaving Zoho or a failing disk cannot do ------------------------------------
+
+C1_AND_BIDI = re.compile("[\x80-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def tamper(monkeypatch, sandbox, change):
+    """Answer each request through `change(method, target, answer) -> answer or None` (None: as Zoho would)."""
+    answer = sandbox.handle
+
+    def handle(method, target, headers, body=b"", **kwargs):
+        return change(method, target, lambda: answer(method, target, headers, body, **kwargs)) or \
+            answer(method, target, headers, body, **kwargs)
+
+    monkeypatch.setattr(sandbox, "handle", handle)
+
+
+def refuse_page(monkeypatch, sandbox, after_pages: int):
+    """The list call after `after_pages` pages is refused (CANNOT_PROCESS) until `lift()`."""
+    from tui.sandbox.wire import zoho_error
+
+    state = {"on": True}
+
+    def change(method, target, answer):
+        if state["on"] and target.split("?")[0].endswith("/Emails") and sandbox.count("/Emails") >= after_pages:
+            return zoho_error(400, "CANNOT_PROCESS", "IMAP sync in progress")
+        return None
+
+    tamper(monkeypatch, sandbox, change)
+    return lambda: state.update(on=False)
+
+
+def lines_of(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_export_escapes_c1_and_bidi_controls(sandbox_server, tmp_path):
+    out = tmp_path / "hostile.jsonl"
+    assert cli.main(["export", *data.CONTACT_HOSTILE, "--bodies", "-o", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert not C1_AND_BIDI.findall(text), "a cat of the file would act on the terminal"
+    assert "\\u009b" in text and "\\u202e" in text  # escaped, so the JSON still says exactly what Zoho sent
+    subjects = [row["subject"] for row in lines_of(out)]
+    assert any("\u202e" in s for s in subjects) and any("\x9b" in s for s in subjects)
+
+
+def test_export_writes_each_message_id_once(sandbox_server, monkeypatch, capsys):
+    """Page 2 repeats three emails of page 1: each is written once."""
+    from tui.sandbox.wire import json_answer
+
+    sandbox = sandbox_server.sandbox
+    first_page: list[dict] = []
+
+    def change(method, target, answer):
+        if not target.split("?")[0].endswith("/Emails"):
+            return None
+        response = answer()
+        body = response.json()
+        if not first_page:
+            first_page.extend(body["Emails"])
+        elif "index" in target and len(first_page) == 10 and sandbox.count("/Emails") == 2:
+            body["Emails"][:3] = first_page[:3]
+        return json_answer(body)
+
+    tamper(monkeypatch, sandbox, change)
+    assert cli.main(["export", *data.LEAD_MAIN]) == 0
+    ids = [json.loads(line)["message_id"] for line in capsys.readouterr().out.splitlines()]
+    assert len(ids) == len(set(ids)) == 247
+
+
+@pytest.mark.parametrize(("misbehaviour", "says", "calls"), [
+    ("empty-pages", "was empty but said more emails follow", 1),
+    ("repeat-pages", "held only emails it had already sent", 2),
+])
+def test_export_ends_paging_that_never_ends(sandbox_server, capsys, misbehaviour, says, calls):
+    sandbox_server.sandbox.faults.misbehaviours = {misbehaviour: 0}
+    assert cli.main(["export", *data.LEAD_MAIN]) == 1
+    captured = capsys.readouterr()
+    assert says in captured.err and "BROKEN_PAGING" in captured.err
+    assert sandbox_server.sandbox.count("/Emails") == calls
+    assert len(captured.out.splitlines()) == (10 if misbehaviour == "repeat-pages" else 0)
+
+
+@pytest.mark.parametrize(("misbehaviour", "code"), [("error-200", "INVALID_TOKEN"), ("deep-json", "INVALID_RESPONSE"),
+                                                    ("gzip-bomb", "RESPONSE_TOO_LARGE")])
+def test_export_of_a_lying_answer_is_an_error_not_zero_emails(sandbox_server, capsys, misbehaviour, code):
+    sandbox_server.sandbox.faults.misbehaviours = {misbehaviour: 64 if misbehaviour == "gzip-bomb" else 100_000}
+    assert cli.main(["export", *data.LEAD_MAIN]) == 1
+    captured = capsys.readouterr()
+    assert code in captured.err and "Exported" not in captured.err and "Traceback" not in captured.err
+
+
+def test_auth_status_on_deep_json_is_a_sentence(sandbox_server, capsys):
+    sandbox_server.sandbox.faults.misbehaviours = {"deep-json": 100_000}
+    assert cli.main(["auth", "status"]) == 1
+    captured = capsys.readouterr()
+    assert "INVALID_RESPONSE" in captured.err and "nested more than 64 levels" in captured.err
+    assert "Traceback" not in captured.err
+
+
+def test_export_says_each_wait_before_a_retry(sandbox_server, monkeypatch, capsys):
+    from tui.sandbox.wire import zoho_error
+
+    sandbox = sandbox_server.sandbox
+    refused: list[str] = []
+
+    def change(method, target, answer):
+        if target.split("?")[0].endswith("/Emails") and not refused:
+            refused.append(target)
+            return zoho_error(429, "TOO_MANY_REQUESTS", "slow down", headers={"Retry-After": "0"})
+        return None
+
+    tamper(monkeypatch, sandbox, change)
+    assert cli.main(["export", *data.LEAD_ONE]) == 0
+    err = capsys.readouterr().err
+    assert "crm-emails: rate limited (429): waiting 0.0 s before trying again (attempt 2 of 11)" in err
+
+
+@pytest.mark.parametrize("failure", ["credentials", "network", "module", "url", "record"])
+def test_a_failed_export_leaves_the_previous_file_untouched(sandbox_server, monkeypatch, tmp_path, failure, capsys):
+    out = tmp_path / "prev.jsonl"
+    out.write_text("the last good export\n")
+    args = ["export", *data.LEAD_MAIN, "-o", str(out)]
+    if failure == "credentials":
+        monkeypatch.delenv("ZOHO_REFRESH_TOKEN")
+    elif failure == "network":
+        monkeypatch.setenv("ZOHO_API_DOMAIN", "http://127.0.0.1:9")  # nothing listens on the discard port
+        monkeypatch.setattr(cli, "EXPORT_PATIENCE", {"max_retries": 0})
+    elif failure == "module":
+        args = ["export", "Nonexistent_Module", data.LEAD_MAIN[1], "-o", str(out)]
+    elif failure == "url":
+        monkeypatch.setenv("ZOHO_API_DOMAIN", "http://crm.example.com")
+    else:
+        args = ["export", "Leads", "1", "-o", str(out)]
+    assert cli.main(args) in (1, 2)
+    err = capsys.readouterr().err
+    assert out.read_text() == "the last good export\n"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("prev")) == ["prev.jsonl"]
+    assert "Traceback" not in err
+    if failure != "url":  # a usage error is found before the output is opened
+        assert "Nothing was written: " in err and "prev.jsonl is untouched." in err
+
+
+def test_an_interrupted_export_resumes_without_asking_twice(sandbox_server, monkeypatch, tmp_path, capsys):
+    sandbox = sandbox_server.sandbox
+    out = tmp_path / "emails.jsonl"
+    out.write_text("the last good export\n")
+    lift = refuse_page(monkeypatch, sandbox, after_pages=2)
+    assert cli.main(["export", *data.LEAD_MAIN, "--bodies", "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    partial = tmp_path / "emails.jsonl.partial"
+    assert out.read_text() == "the last good export\n"
+    assert len(lines_of(partial)) == 20
+    assert (f"Stopped after 20 emails (23 API calls): the output is incomplete. The 20 emails read are in "
+            f"{partial} ({out} is untouched); the same command with --resume continues from there.") in err
+    first_run = list(sandbox.calls)
+
+    lift()
+    assert cli.main(["export", *data.LEAD_MAIN, "--bodies", "-o", str(out), "--resume"]) == 0
+    err = capsys.readouterr().err
+    assert "Resuming" in err and "after 20 emails" in err and "Exported 250 emails" in err
+    rows = lines_of(out)
+    assert len(rows) == len({r["message_id"] for r in rows}) == 250 and all("content" in r for r in rows)
+    assert not partial.exists() and not (tmp_path / "emails.jsonl.resume").exists()
+    second_run = sandbox.calls[len(first_run):]
+    answered_before = [c for c in first_run[:-1]]  # the last call of the first run was refused
+    details = [c.path for c in first_run + second_run if not c.path.endswith("/Emails")]
+    assert len(details) == len(set(details)) == 250, "no body fetched twice"
+    pages_before = {c.params.get("index") for c in answered_before if c.path.endswith("/Emails")}
+    pages_after = {c.params.get("index") for c in second_run if c.path.endswith("/Emails")}
+    assert not pages_before & pages_after, "no page fetched twice"
+
+
+def test_resume_from_an_index_zoho_no_longer_accepts_starts_over_and_skips(sandbox_server, monkeypatch, tmp_path, capsys):
+    sandbox = sandbox_server.sandbox
+    out = tmp_path / "emails.jsonl"
+    lift = refuse_page(monkeypatch, sandbox, after_pages=2)
+    assert cli.main(["export", *data.LEAD_MAIN, "-o", str(out)]) == 1
+    lift()
+    note = tmp_path / "emails.jsonl.resume"
+    note.write_text(json.dumps({**json.loads(note.read_text()), "next_index": "00ff00ff"}))
+    capsys.readouterr()
+    assert cli.main(["export", *data.LEAD_MAIN, "-o", str(out), "--resume"]) == 0
+    err = capsys.readouterr().err
+    assert "Zoho no longer accepts the page the export stopped at: reading from the first page, skipping the 20 " \
+           "emails already written." in err
+    rows = lines_of(out)
+    assert len(rows) == len({r["message_id"] for r in rows}) == 250
+    assert newest_first([r["time"] for r in rows[20:]])
+
+
+def test_resume_without_its_note_reads_from_the_top(sandbox_server, monkeypatch, tmp_path, capsys):
+    out = tmp_path / "emails.jsonl"
+    lift = refuse_page(monkeypatch, sandbox_server.sandbox, after_pages=2)
+    assert cli.main(["export", *data.LEAD_MAIN, "-o", str(out)]) == 1
+    lift()
+    (tmp_path / "emails.jsonl.resume").unlink()
+    partial = tmp_path / "emails.jsonl.partial"
+    partial.write_bytes(partial.read_bytes() + b'{"message_id": "cut off by a cra')  # a line a crash cut
+    capsys.readouterr()
+    assert cli.main(["export", *data.LEAD_MAIN, "-o", str(out), "--resume"]) == 0
+    assert "reading from the first page, skipping the 20 emails" in capsys.readouterr().err
+    assert len({r["message_id"] for r in lines_of(out)}) == len(lines_of(out)) == 250
+
+
+def test_resume_refuses_another_records_partial_export(sandbox_server, monkeypatch, tmp_path, capsys):
+    out = tmp_path / "emails.jsonl"
+    lift = refuse_page(monkeypatch, sandbox_server.sandbox, after_pages=2)
+    assert cli.main(["export", *data.LEAD_MAIN, "-o", str(out)]) == 1
+    lift()
+    capsys.readouterr()
+    assert cli.main(["export", *data.LEAD_MAIN, "--type", "drafts", "-o", str(out), "--resume"]) == 2
+    assert f"holds Leads {data.LEAD_MAIN[1]}, not Leads {data.LEAD_MAIN[1]} --type drafts" in capsys.readouterr().err
+    assert cli.main(["export", *data.LEAD_MAIN, "--resume"]) == 2
+    assert "--resume needs -o FILE" in capsys.readouterr().err
+
+
+def test_resume_with_nothing_to_resume_exports_from_the_start(sandbox_server, tmp_path, capsys):
+    out = tmp_path / "emails.jsonl"
+    assert cli.main(["export", *data.LEAD_ELEVEN, "-o", str(out), "--resume"]) == 0
+    assert "Nothing to resume" in capsys.readouterr().err and len(lines_of(out)) == 11
+
+
+@pytest.mark.parametrize(
+    ("target", "status", "says"),
+    [
+        ("folder", 2, "is a folder: give a file name."),
+        ("folder/", 2, "is a folder: give a file name."),
+        ("missing/out.jsonl", 1, "does not exist."),
+        ("a-file/out.jsonl", 1, "part of the path is not a folder."),
+        ("/dev/full", 1, "Cannot write /dev/full: the disk is full."),
+    ],
+)
+def test_an_output_that_cannot_be_written_is_one_sentence(sandbox_server, tmp_path, capsys, monkeypatch,
+                                                          target, status, says):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "a-file").write_text("x")
+    assert cli.main(["export", *data.LEAD_ONE, "-o", target]) == status
+    err = capsys.readouterr().err
+    assert says in err and "Traceback" not in err
+    lines = [line for line in err.splitlines() if line.startswith("crm-emails:")]
+    assert len(lines) == 1, err
+    if target != "/dev/full":
+        assert sandbox_server.sandbox.calls == []  # checked before anything was asked of Zoho
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write anywhere")
+def test_an_unwritable_output_is_one_sentence(sandbox_server, tmp_path, capsys):
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        assert cli.main(["export", *data.LEAD_ONE, "-o", str(locked / "out.jsonl")]) == 1
+    finally:
+        locked.chmod(0o700)
+    assert "permission denied" in capsys.readouterr().err
+
+
+def test_export_to_dev_null_is_written_in_place(sandbox_server, capsys):
+    assert cli.main(["export", *data.LEAD_ELEVEN, "-o", "/dev/null"]) == 0
+    assert "Exported 11 emails" in capsys.readouterr().err
+
+
+def test_the_new_file_keeps_the_old_ones_permissions(sandbox_server, tmp_path):
+    out = tmp_path / "private.jsonl"
+    out.write_text("old\n")
+    out.chmod(0o600)
+    assert cli.main(["export", *data.LEAD_ONE, "-o", str(out)]) == 0
+    assert out.stat().st_mode & 0o777 == 0o600 and len(lines_of(out)) == 1
+
+
+def test_ctrl_c_says_the_output_is_incomplete_and_where_it_is(sandbox_env, tmp_path):
+    out = tmp_path / "bulk.jsonl"
+    export = subprocess.Popen([PYTHON, "-m", "tui", "export", *data.LEAD_BULK, "-o", str(out)],
+                              stderr=subprocess.PIPE, text=True, env=sandbox_env)
+    assert export.stderr.readline().startswith("500 emails")
+    export.send_signal(signal.SIGINT)
+    err = export.stderr.read()
+    assert export.wait(timeout=60) == 130
+    assert "Interrupted after" in err and "the output is incomplete." in err
+    assert f"are in {out}.partial ({out} was not written); the same command with --resume continues" in err
+    assert err.rstrip().endswith("crm-emails: interrupted") and "Traceback" not in err
+    assert not out.exists()
+    resumed = crm_emails("export", *data.LEAD_BULK, "-o", str(out), "--resume", env=sandbox_env)
+    assert resumed.returncode == 0, resumed.stderr
+    rows = lines_of(out)
+    assert len(rows) == len({r["message_id"] for r in rows}) == 5000
+
+
+async def test_export_of_5000_emails_completes_under_random_faults(tmp_path):
+    """--faults 429=0.2,500=0.1,drop=0.05 stopped exports at 3,590 and 1,040 emails: export is patient."""
+    from tests.support.clock import VirtualClock
+    from tui.connect import sandbox_credentials, token_source
+    from tui.export_file import ExportOf, open_output
+    from tui.sandbox.app import Faults, Sandbox
+    from tui.sandbox.transport import SandboxTransport
+    from tui.zoho.client import ZohoClient
+
+    clock = VirtualClock()
+    sandbox = Sandbox(faults=Faults.parse("429=0.2,500=0.1,drop=0.05"), clock=clock.time)
+    transport = SandboxTransport(sandbox, sleep=clock.sleep)
+    progress = cli.Progress(io.StringIO())
+    client = ZohoClient(token_source(sandbox_credentials(), transport=transport, clock=clock.time),
+                        transport=transport, sleep=clock.sleep, on_event=progress.on_event, **cli.EXPORT_PATIENCE)
+    out = tmp_path / "bulk.jsonl"
+    output = open_output(str(out), ExportOf(*data.LEAD_BULK, None, None, False), resume=False, note=io.StringIO())
+    async with client:
+        await clock.drive(cli.export_emails(client, output.of, output, progress), horizon=10**6)
+    output.finish()
+    rows = lines_of(out)
+    assert len(rows) == len({r["message_id"] for r in rows}) == 5000
+    assert progress.stream.getvalue().count("waiting") == client.calls - 500  # every retry was said
+
+
+# --- auth login --print-env -------------------------------------------------------------------------
+
+
+def test_print_env_refuses_a_stdout_that_is_not_a_terminal(keyring_sandbox, capsys):
+    assert cli.main(["auth", "login", "--print-env", "--client-id", data.CLIENT_ID, "--code", data.GRANT_CODE]) == 2
+    assert "only to a terminal" in capsys.readouterr().err
+    assert keyring_sandbox.sandbox.token_calls == []  # the single-use grant code is not spent
+
+
+@pytest.mark.parametrize("how", ["terminal", "force"])
+def test_print_env_sets_up_a_host_without_a_keyring(fail_keyring, monkeypatch, tmp_path, capsys, how):  # noqa: F811
+    from tui.sandbox.app import Sandbox
+    from tui.sandbox.server import SandboxServer
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO(f"{data.CLIENT_SECRET}\n"))
+    argv = ["auth", "login", "--print-env", "--dc", "eu", "--client-id", data.CLIENT_ID, "--code", data.GRANT_CODE]
+    if how == "terminal":
+        monkeypatch.setattr(sys, "stdout", Terminal())
+    else:
+        argv.append("--force")
+    with SandboxServer(Sandbox()) as server:
+        monkeypatch.setenv("ZOHO_ACCOUNTS_URL", server.url)
+        monkeypatch.setenv("ZOHO_API_DOMAIN", server.url)
+        assert cli.main(argv) == 0
+        captured = capsys.readouterr()
+        out = sys.stdout.getvalue() if how == "terminal" else captured.out
+        err = captured.err
+        exports = dict(re.findall(r"^export (ZOHO_\w+)=(\S+)$", out, flags=re.MULTILINE))
+        assert exports["ZOHO_CLIENT_ID"] == data.CLIENT_ID and exports["ZOHO_CLIENT_SECRET"] == data.CLIENT_SECRET
+        assert exports["ZOHO_REFRESH_TOKEN"].startswith("1000.") and exports["ZOHO_DC"] == "eu"
+        assert "history" in err and "umask 077" in err and "Org: Analytical Engines Demo" in err
+        assert data.CLIENT_SECRET not in err
+        # The variables, as printed, work; and the first launch reuses the token the login got.
+        token_calls = len(server.sandbox.token_calls)
+        for name, value in exports.items():
+            monkeypatch.setenv(name, value.strip("'"))
+        monkeypatch.setattr(sys, "stdout", io.StringIO())
+        assert cli.main(["export", *data.LEAD_ONE]) == 0
+        assert len(server.sandbox.token_calls) == token_calls
+
+
+def test_a_login_the_keyring_refuses_names_print_env_before_asking_anything(fail_keyring, monkeypatch, capsys):  # noqa: F811
+    asked: list[str] = []
+    monkeypatch.setattr(cli.Prompter, "ask", lambda self, label, **kw: asked.append(label) or "x")
+    assert cli.main(["auth", "login"]) == 1
+    assert asked == []
+    assert "crm-emails auth login --print-env" in capsys.readouterr().err
+
+
+def test_status_and_logout_know_the_token_cache(sandbox_server, tmp_path, capsys):
+    assert cli.main(["auth", "status"]) == 0
+    assert f"Access token cache: {tmp_path / 'cache' / 'crm-emails'}" in capsys.readouterr().out
+    assert len(list((tmp_path / "cache" / "crm-emails").iterdir())) == 1
+    assert cli.main(["auth", "logout"]) == 0
+    assert "Forgot the access token cached for the environment's credentials." in capsys.readouterr().out
+    assert list((tmp_path / "cache" / "crm-emails").iterdir()) == []

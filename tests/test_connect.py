@@ -9,7 +9,7 @@ import time
 import httpx
 import pytest
 
-from keyring_backends import blocking_keyring, memory_keyring  # noqa: F401
+from keyring_backends import blocking_keyring, fail_keyring, memory_keyring  # noqa: F401
 from tests.support.clock import VirtualClock
 from tests.support.events import EventLog
 from tui import connect
@@ -85,15 +85,49 @@ async def test_keyring_io_never_runs_on_the_event_loop(memory_keyring):
     assert loop_thread not in threads
 
 
-async def test_environment_credentials_are_not_cached_anywhere(memory_keyring, monkeypatch):
+def set_environment(monkeypatch) -> None:
     monkeypatch.setenv("ZOHO_CLIENT_ID", "1000.ENV")
     monkeypatch.setenv("ZOHO_CLIENT_SECRET", SECRET)
     monkeypatch.setenv("ZOHO_REFRESH_TOKEN", REFRESH)
     monkeypatch.setenv("ZOHO_DC", "eu")
+
+
+async def test_twelve_launches_on_environment_credentials_mint_one_token(fail_keyring, monkeypatch, tmp_path):
+    """Over SSH without a keyring: the token cache file, not the keyring, keeps the token between launches."""
+    runtime = tmp_path / "run"
+    runtime.mkdir(mode=0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+    set_environment(monkeypatch)
+    zoho, clock = TinyZoho(), VirtualClock()
+    for _ in range(12):
+        await launch(zoho, clock)
+        await clock.advance(30)
+    assert zoho.token_calls == 1  # Zoho allows 10 per 10 minutes
+    assert zoho.crm_tokens == ["tok-1"] * 12
+    (cache,) = (runtime / "crm-emails").iterdir()
+    assert json.loads(cache.read_text())["access_token"] == "tok-1"
+    assert SECRET not in cache.read_text() and REFRESH not in cache.read_text()
+    await clock.advance(3600)
+    await launch(zoho, clock)
+    assert zoho.token_calls == 2 and zoho.crm_tokens[-1] == "tok-2"
+
+
+async def test_environment_credentials_never_touch_the_keyring(memory_keyring, monkeypatch):
+    set_environment(monkeypatch)
     zoho = TinyZoho()
     await launch(zoho, VirtualClock())
-    assert zoho.token_calls == 1
+    await launch(zoho, VirtualClock())
+    assert zoho.token_calls == 1  # the second launch found the token in the cache file
     assert memory_keyring.entries == {} and memory_keyring.reads == 0
+
+
+async def test_a_cache_that_cannot_be_written_costs_only_a_token(fail_keyring, monkeypatch, tmp_path, caplog):
+    (tmp_path / "cache").write_text("a file where the cache folder would go")
+    set_environment(monkeypatch)
+    zoho = TinyZoho()
+    await launch(zoho, VirtualClock())
+    await launch(zoho, VirtualClock())
+    assert zoho.token_calls == 2 and "Could not keep the access token" in caplog.text
 
 
 async def test_api_domain_override_wins_over_the_token_call(memory_keyring):

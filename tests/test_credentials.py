@@ -273,3 +273,82 @@ def test_check_url_accepts(url):
 def test_check_url_refuses(url):
     with pytest.raises(UsageError):
         check_url(url)
+
+
+# --- the access-token cache file (credentials from the environment) ----------------------------
+
+
+def env_creds(**fields) -> Credentials:
+    return Credentials("1000.CLIENT", SECRET, REFRESH, **fields)
+
+
+def private_dir(path):
+    path.mkdir(mode=0o700)
+    path.chmod(0o700)
+    return path
+
+
+def test_the_cache_lives_in_the_runtime_dir_when_it_is_private(tmp_path, monkeypatch):
+    runtime = private_dir(tmp_path / "run")
+    assert credentials.token_cache_dir({"XDG_RUNTIME_DIR": str(runtime)}) == runtime / "crm-emails"
+    runtime.chmod(0o755)  # not private: the platform's cache folder instead
+    assert credentials.token_cache_dir({"XDG_RUNTIME_DIR": str(runtime)}) == tmp_path / "cache" / "crm-emails"
+    for unusable in ("", "relative/run", str(tmp_path / "missing")):
+        assert credentials.token_cache_dir({"XDG_RUNTIME_DIR": unusable}) == tmp_path / "cache" / "crm-emails"
+
+
+def test_the_cache_holds_only_the_access_token_privately(tmp_path):
+    env = {"XDG_RUNTIME_DIR": str(private_dir(tmp_path / "run"))}
+    creds = env_creds(dc="eu")
+    path = credentials.write_token_cache(creds, access_token=ACCESS, expires_at=1234.5,
+                                         api_domain="https://www.zohoapis.eu", env=env)
+    assert path.parent == tmp_path / "run" / "crm-emails"
+    assert path.parent.stat().st_mode & 0o777 == 0o700 and path.stat().st_mode & 0o777 == 0o600
+    assert json.loads(path.read_text()) == {"access_token": ACCESS, "expires_at": 1234.5,
+                                            "api_domain": "https://www.zohoapis.eu"}
+    assert_no_secret(path.name)  # named by a hash: never the refresh token
+    assert SECRET not in path.read_text() and REFRESH not in path.read_text()
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # the temporary file was renamed
+    cached = credentials.read_token_cache(creds, env)
+    assert (cached.access_token, cached.expires_at, cached.api_domain) == (ACCESS, 1234.5, "https://www.zohoapis.eu")
+    assert_no_secret(repr(cached))
+    # Other credentials (another refresh token, another Accounts host) have their own file.
+    assert credentials.read_token_cache(Credentials("1000.CLIENT", SECRET, "1000.other"), env) is None
+    assert credentials.read_token_cache(env_creds(dc="in"), env) is None
+    assert credentials.forget_token_cache(creds, env) and not credentials.forget_token_cache(creds, env)
+
+
+def test_a_cache_file_others_can_read_or_that_is_garbage_is_ignored(tmp_path):
+    env = {"XDG_RUNTIME_DIR": str(private_dir(tmp_path / "run"))}
+    creds = env_creds()
+    path = credentials.write_token_cache(creds, access_token=ACCESS, expires_at=99.0, api_domain=None, env=env)
+    path.chmod(0o644)
+    assert credentials.read_token_cache(creds, env) is None
+    for garbage in ("not json", "[]", '{"access_token": 5, "expires_at": 1}', '{"access_token": "a"}',
+                    '{"access_token": "a", "expires_at": 1, "api_domain": "http://evil.example"}',
+                    "[" * 100_000):
+        path.write_text(garbage)
+        path.chmod(0o600)
+        assert credentials.read_token_cache(creds, env) is None
+    path.unlink()
+    path.symlink_to(tmp_path / "elsewhere.json")
+    assert credentials.read_token_cache(creds, env) is None
+
+
+def test_a_shared_cache_folder_is_made_private(tmp_path):
+    env = {"XDG_RUNTIME_DIR": str(private_dir(tmp_path / "run"))}
+    folder = tmp_path / "run" / "crm-emails"
+    folder.mkdir(mode=0o777)
+    folder.chmod(0o777)
+    credentials.write_token_cache(env_creds(), access_token=ACCESS, expires_at=1.0, api_domain=None, env=env)
+    assert folder.stat().st_mode & 0o777 == 0o700
+
+
+def test_environment_credentials_come_with_their_cached_token(fail_keyring, tmp_path):
+    creds = resolve(env=ENV)
+    credentials.write_token_cache(creds, access_token=ACCESS, expires_at=4321.0, api_domain="https://www.zohoapis.eu")
+    again = resolve(env=ENV)
+    assert (again.access_token, again.access_token_expires_at) == (ACCESS, 4321.0)
+    assert again.api_domain == "https://www.zohoapis.eu" and not again.api_domain_pinned
+    pinned = resolve(env=dict(ENV, ZOHO_API_DOMAIN="https://pinned.example"))
+    assert pinned.api_domain == "https://pinned.example" and pinned.api_domain_pinned

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from tui.downloads import MAX_FILENAME_BYTES, safe_filename
+from tui.downloads import MAX_FILENAME_BYTES, PartFile, attachment_fallback, safe_filename
 
 
 @pytest.mark.parametrize(
@@ -83,3 +83,35 @@ def test_safe_filenames_never_escape_the_folder(assert_terminal_safe) -> None:
         assert not name.startswith((".", "-", " "))
         assert "\n" not in name and "\t" not in name
         assert_terminal_safe(name)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("\u200b", "attachment-4150"),  # a name that draws nothing
+        ("\u200b\u200c\u200d\u2060\u2064\ufeff\u00ad", "attachment-4150"),
+        ("\U000e0041\U000e0062\U000e007f", "attachment-4150"),  # tag characters
+        ("\u3164\u115f", "attachment-4150"),  # Hangul fillers
+        ("\u200b.\u200b", "attachment-4150"),
+        ("re\u200bport\u00ad.pdf", "report.pdf"),
+        ("\ufeffinvoice.pdf", "invoice.pdf"),
+        ("COM0", "_COM0"),
+        ("lpt0.txt", "_lpt0.txt"),
+        ("com\u00b9.log", "_com\u00b9.log"),
+    ],
+)
+def test_invisible_and_reserved_names(raw: str, expected: str) -> None:
+    assert safe_filename(raw, attachment_fallback("4150")) == expected
+
+
+def test_the_fallback_is_made_safe_too() -> None:
+    assert safe_filename("\u200b", attachment_fallback("\x1b[31m77\u202e")) == "attachment-77"
+    assert safe_filename("\u200b", attachment_fallback("../..")) == "attachment"  # never a path
+    assert safe_filename("\u200b") == "attachment"
+    assert attachment_fallback(None) == "attachment"
+
+
+def test_a_part_file_takes_the_fallback(tmp_path) -> None:
+    part = PartFile(tmp_path, "\u200b\u200b", attachment_fallback("77"))
+    part.write(b"x")
+    assert part.finish().name == "attachment-77"

@@ -17,7 +17,10 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
+    from tui.credentials import Credentials
+    from tui.export_file import ExportOf, Output
     from tui.sandbox.app import Faults
+    from tui.zoho.models import Email
     from tui.zoho.client import ZohoClient
     from tui.zoho.errors import ZohoError
 
@@ -87,6 +90,12 @@ def build_command_parser() -> argparse.ArgumentParser:
     login.add_argument("--client-id", metavar="ID")
     login.add_argument("--client-secret", metavar="SECRET", help="prefer the prompt: options end up in shell history")
     login.add_argument("--code", metavar="GRANT_CODE", help="the grant code (valid 3-10 minutes, single use)")
+    login.add_argument(
+        "--print-env", action="store_true",
+        help="for a host without a keyring: exchange the code and print the `export ZOHO_...=` lines "
+        "(client secret and refresh token included) to the terminal instead of storing them",
+    )
+    login.add_argument("--force", action="store_true", help="with --print-env: print even when stdout is not a terminal")
     status = auth_commands.add_parser("status", help="where the credentials come from and whether a refresh works now")
     _connection_options(status, defaults=False)
     logout = auth_commands.add_parser("logout", help="forget the stored credentials")
@@ -96,7 +105,17 @@ def build_command_parser() -> argparse.ArgumentParser:
     export = commands.add_parser(
         "export",
         help="write every email of a record as JSON Lines",
-        description="Every email of the record as JSON Lines, one object per line, in the API's order. Progress goes to stderr.",
+        description=_paragraphs(
+            "Every email of the record as JSON Lines, one object per line, in the API's order, each message_id "
+            "once. Progress, and every wait before a retry, go to stderr. Patient: up to 10 retries per call "
+            "(waits up to 60 s each, 15 minutes in all).\n\n"
+            "-o FILE is written to FILE.partial and renamed to FILE when the export is complete: a failed or "
+            "interrupted export leaves FILE as it was, and what it read in FILE.partial. FILE.resume notes, "
+            "after each page, where the next page starts; --resume continues from there, so no page or body "
+            "is asked for twice. When Zoho no longer accepts that page (or the note is gone), --resume reads "
+            "from the first page and skips every email FILE.partial already holds."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _connection_options(export, defaults=False)
     export.add_argument("module", metavar="MODULE", help="module API name: Leads, Contacts, Deals, ... or a custom module")
@@ -104,13 +123,19 @@ def build_command_parser() -> argparse.ArgumentParser:
     export.add_argument("--type", dest="email_type", metavar="TYPE", help="sent_from_crm, scheduled_in_crm, drafts, user_emails, ...")
     export.add_argument("--owner-id", metavar="ID", help="whose mailbox (only with --type user_emails)")
     export.add_argument("--bodies", action="store_true", help="merge each email's detail (content, attachments): one more call per email")
-    export.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
+    export.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output (replaced only when complete)")
+    export.add_argument(
+        "--resume", action="store_true",
+        help="continue the interrupted export to -o FILE (from FILE.partial and FILE.resume)",
+    )
 
     # No connection options: the sandbox serves credentials, it uses none.
     sandbox = commands.add_parser(
         "sandbox",
         help="run the fake Zoho (Accounts + CRM) on loopback",
         description="Serves the sandbox over HTTP on loopback and prints the shell lines that point crm-emails at it.",
+        epilog=sandbox_faults_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sandbox.add_argument("--host", default="127.0.0.1", help="loopback address to listen on (default: 127.0.0.1)")
     sandbox.add_argument("--port", type=_port, default=8765, help="port (default: 8765; 0 picks a free one)")
@@ -122,6 +147,22 @@ def build_command_parser() -> argparse.ArgumentParser:
         "--faults", default="", metavar="SPEC", help="e.g. 429=0.1,500=0.05,drop=0.02,expire=100 (also latency=MS)"
     )
     return parser
+
+
+def _paragraphs(text: str) -> str:
+    """Help text wrapped to 78 columns, its blank lines kept (RawDescriptionHelpFormatter wraps nothing)."""
+    import textwrap
+
+    return "\n\n".join(textwrap.fill(paragraph, 78) for paragraph in text.split("\n\n"))
+
+
+def sandbox_faults_help() -> str:
+    """The misbehaviours --faults can name (tui/sandbox/misbehaviour.py is the one list)."""
+    from tui.sandbox.misbehaviour import names_and_effects
+
+    lines = ["misbehaviours for --faults (alone, or NAME=N):"]
+    lines += [f"  {name:<22} {does}" for name, does in names_and_effects()]
+    return "\n".join(lines)
 
 
 def _port(text: str) -> int:
@@ -292,7 +333,8 @@ def unlock_keyring(*, needed: bool = False) -> None:
 def run_auth(args: argparse.Namespace) -> int:
     import asyncio
 
-    unlock_keyring(needed=args.auth_command != "status")
+    keyring_free = args.auth_command == "status" or (args.auth_command == "login" and args.print_env)
+    unlock_keyring(needed=not keyring_free)
     action = {"login": auth_login, "status": auth_status, "logout": auth_logout}[args.auth_command]
     return asyncio.run(action(args))
 
@@ -329,6 +371,14 @@ async def auth_login(args: argparse.Namespace) -> int:
     from tui.zoho.catalog import DATA_CENTERS, DEFAULT_DC
     from tui.zoho.urls import check_url
 
+    if args.print_env and not sys.stdout.isatty() and not args.force:
+        raise CliUsageError(
+            "--print-env prints the client secret and a refresh token, so only to a terminal: "
+            "add --force to send them elsewhere (a file only you can read)"
+        )
+    if not args.print_env:
+        # Before anything is asked (the grant code works once): a keyring that fails names --print-env.
+        await asyncio.to_thread(credentials.check_keyring, args.profile)
     prompt = Prompter()
     dc = args.dc or os.environ.get("ZOHO_DC") or (
         prompt.ask(f"Data center ({', '.join(DATA_CENTERS)})", default=DEFAULT_DC) if prompt.interactive else DEFAULT_DC
@@ -338,13 +388,11 @@ async def auth_login(args: argparse.Namespace) -> int:
     client_id = args.client_id or prompt.ask("Client ID")
     client_secret = args.client_secret or prompt.ask("Client secret", secret=True)
     code = args.code or prompt.ask("Grant code")
-    accounts_url = check_url(args.accounts_url or os.environ.get("ZOHO_ACCOUNTS_URL") or DATA_CENTERS[dc].accounts_url)
+    accounts_override = args.accounts_url or os.environ.get("ZOHO_ACCOUNTS_URL")
+    accounts_url = check_url(accounts_override or DATA_CENTERS[dc].accounts_url)
     api_domain_override = args.api_domain or os.environ.get("ZOHO_API_DOMAIN")
     if api_domain_override:
         api_domain_override = check_url(api_domain_override)
-    # A grant code works once: find out that the keyring fails before spending it.
-    await asyncio.to_thread(credentials.check_keyring, args.profile)
-
     async with httpx.AsyncClient(timeout=30) as http:
         grant = await exchange_grant_code(http, accounts_url, client_id, client_secret, code)
     if not grant.refresh_token:
@@ -358,32 +406,77 @@ async def auth_login(args: argparse.Namespace) -> int:
         api_domain=api_domain_override or grant.api_domain,
         access_token=grant.access_token,
         access_token_expires_at=grant.expires_at,
-        source="keyring",
+        source="env" if args.print_env else "keyring",
         profile=args.profile,
+        api_domain_pinned=bool(api_domain_override) and args.print_env,
     )
-    await asyncio.to_thread(credentials.store, creds)
-    print(f"Stored profile {args.profile!r} in the OS keyring (data center {dc}).")
+    if args.print_env:
+        print_environment(creds, accounts_url=check_url(accounts_override) if accounts_override else None,
+                          api_domain=api_domain_override)
+        try:  # the first launch with these variables reuses this token instead of minting one
+            await asyncio.to_thread(credentials.write_token_cache, creds, access_token=grant.access_token,
+                                    expires_at=grant.expires_at, api_domain=grant.api_domain)
+        except OSError:
+            pass
+        report = sys.stderr
+    else:
+        await asyncio.to_thread(credentials.store, creds)
+        print(f"Stored profile {args.profile!r} in the OS keyring (data center {dc}).")
+        report = sys.stdout
     # These credentials, not whatever ZOHO_* variables the environment holds (they would win in resolve).
     async with client_from_credentials(creds, api_version=args.api_version) as client:
-        await report_org(client)
+        await report_org(client, report)
     return 0
 
 
-async def report_org(client: ZohoClient) -> None:
+def print_environment(creds: Credentials, *, accounts_url: str | None, api_domain: str | None) -> None:
+    """`export ZOHO_...=` lines on stdout (a terminal, or where --force sends them); the warning on stderr."""
+    import shlex
+
+    from tui import credentials
+
+    lines = [
+        (credentials.ENV_CLIENT_ID, creds.client_id),
+        (credentials.ENV_CLIENT_SECRET, creds.client_secret),
+        (credentials.ENV_REFRESH_TOKEN, creds.refresh_token),
+    ]
+    if creds.dc != "us":
+        lines.append((credentials.ENV_DC, creds.dc))
+    if accounts_url:
+        lines.append((credentials.ENV_ACCOUNTS_URL, accounts_url))
+    if api_domain:
+        lines.append((credentials.ENV_API_DOMAIN, api_domain))
+    for name, value in lines:
+        print(f"export {name}={shlex.quote(value)}")
+    sys.stdout.flush()
+    print(
+        "crm-emails: these lines hold the client secret and a refresh token: anyone who has them reads this "
+        "org's CRM until the token is revoked in Zoho's API console. Keep them in a file only you can read "
+        "(`(umask 077; crm-emails auth login --print-env --force > ~/.config/crm-emails.env)`, then "
+        "`. ~/.config/crm-emails.env`), not on a command line: what is typed or pasted there can stay in "
+        "the shell's history.",
+        file=sys.stderr,
+    )
+
+
+async def report_org(client: ZohoClient, stream: TextIO | None = None) -> None:
     """Where API calls go and which org they reach. A token without ZohoCRM.org.READ still works for emails."""
     from tui.render.safe import one_line
     from tui.zoho.errors import ZohoError
 
-    print(f"API domain: {one_line(client.api_domain or '?')}")
+    stream = stream or sys.stdout
+    print(f"API domain: {one_line(client.api_domain or '?')}", file=stream)
     try:
         org = await client.org()
     except ZohoError as error:
         if error.code not in ("OAUTH_SCOPE_MISMATCH", "NO_PERMISSION"):
             raise
-        print(f"Org: not readable ({error.code}: the grant lacks ZohoCRM.org.READ; web links will be missing)")
+        print(f"Org: not readable ({error.code}: the grant lacks ZohoCRM.org.READ; web links will be missing)",
+              file=stream)
         return
     if org is not None:
-        print(f"Org: {one_line(org.company_name or '(unnamed)')} ({one_line(org.domain_name or org.id or '?')})")
+        print(f"Org: {one_line(org.company_name or '(unnamed)')} ({one_line(org.domain_name or org.id or '?')})",
+              file=stream)
 
 
 async def auth_status(args: argparse.Namespace) -> int:
@@ -397,6 +490,10 @@ async def auth_status(args: argparse.Namespace) -> int:
     print(f"Data center: {creds.dc}")
     print(f"Accounts: {one_line(creds.accounts_url)}")
     print(f"Client ID: {mask(creds.client_id)}")
+    if creds.source == "env":
+        from tui import credentials
+
+        print(f"Access token cache: {one_line(str(credentials.token_cache_dir()))}")
     async with client_from_credentials(creds, api_version=args.api_version) as client:
         try:
             # A valid access token cached in the keyring proves nothing about the refresh token: mint one.
@@ -422,6 +519,7 @@ async def auth_logout(args: argparse.Namespace) -> int:
 
     from tui import credentials
     from tui.zoho.auth import revoke_refresh_token
+    from tui.zoho.errors import CredentialsError
 
     if args.revoke:
         creds = await asyncio.to_thread(credentials.resolve, **connection(args))
@@ -430,103 +528,225 @@ async def auth_logout(args: argparse.Namespace) -> int:
         async with httpx.AsyncClient(timeout=30) as http:
             await revoke_refresh_token(http, creds.accounts_url, creds.refresh_token)
         print("Revoked the refresh token at Zoho.")
-    if await asyncio.to_thread(credentials.forget, args.profile):
-        print(f"Forgot profile {args.profile!r}.")
+    from_environment = credentials.environment_has_credentials()
+    if from_environment:
+        env_creds = await asyncio.to_thread(credentials.resolve, **connection(args))
+        if await asyncio.to_thread(credentials.forget_token_cache, env_creds):
+            print("Forgot the access token cached for the environment's credentials.")
+    try:
+        forgot = await asyncio.to_thread(credentials.forget, args.profile)
+    except CredentialsError:
+        if not from_environment:
+            raise
+        print("No keyring could be read here: nothing is stored in one.")  # the usual case over SSH
     else:
-        print(f"Nothing stored for profile {args.profile!r}: nothing to forget.")
-    if credentials.environment_has_credentials():
+        print(f"Forgot profile {args.profile!r}." if forgot else
+              f"Nothing stored for profile {args.profile!r}: nothing to forget.")
+    if from_environment:
         print(f"{', '.join(credentials.SECRET_ENV)} are still set in the environment, and they win: unset them too.")
     return 0
 
 
 # --- export --------------------------------------------------------------------
 
+# Export is not interactive and can be patient: more tries, longer waits between them, a longer total
+# wait per call than the app's (4 retries, backoff up to 30 s, 5 minutes). No single wait passes 60 s.
+EXPORT_PATIENCE: dict[str, Any] = {"max_retries": 10, "max_backoff": 60.0, "max_total_wait": 900.0}
+
 
 def run_export(args: argparse.Namespace) -> int:
     import asyncio
 
+    from tui.export_file import OutputError, OutputUsageError, open_output
     from tui.zoho.client import check_email_filters
 
-    # Before -o truncates a file that may hold the last good export.
+    # Before -o touches a file that may hold the last good export.
     check_email_filters(normalise_module(args.module), args.email_type, args.owner_id)
-    unlock_keyring()
-    if args.output:
-        with open(args.output, "w", encoding="utf-8", newline="\n") as out:
-            return asyncio.run(export(args, out))
-    return asyncio.run(export(args, sys.stdout))
+    try:
+        output = open_output(args.output, export_of(args), resume=args.resume)
+    except OutputError as error:  # checked before anything is asked of Zoho
+        print(f"crm-emails: {error}", file=sys.stderr)
+        return 2 if isinstance(error, OutputUsageError) else 1
+    try:
+        unlock_keyring()
+    except BaseException:
+        output.abandon()
+        raise
+    return asyncio.run(export(args, output))
 
 
-async def export(args: argparse.Namespace, out: TextIO) -> int:
-    import json
+def export_of(args: argparse.Namespace) -> ExportOf:
+    from tui.export_file import ExportOf
+
+    return ExportOf(normalise_module(args.module), args.record_id, args.email_type, args.owner_id, bool(args.bodies))
+
+
+async def export(args: argparse.Namespace, output: Output) -> int:
+    """Run one export into `output` (tui.export_file): 0, or 1 after saying what went wrong and where
+    the rows read so far are. Ctrl-C says the same, then goes on as KeyboardInterrupt."""
+    import asyncio
 
     from tui.connect import open_client
+    from tui.downloads import os_error_reason
     from tui.zoho.errors import ZohoError
 
     progress = Progress(sys.stderr)
-    module = normalise_module(args.module)
-    async with await open_client(**connection(args), api_version=args.api_version) as client:
-        written = 0
-        pages = client.iter_email_pages(module, args.record_id, type=args.email_type, owner_id=args.owner_id)
-        try:
-            async for page in pages:
-                rows = list(page.raw_emails)
-                if args.bodies:
-                    rows = await with_bodies(client, module, args.record_id, page)
-                for row in rows:
-                    out.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")))
-                    out.write("\n")
-                written += len(rows)
-                progress.update(written, client.calls)
-        except ZohoError:
-            out.flush()
-            progress.stopped(written, client.calls)
-            raise
-        out.flush()
-        progress.done(written, client.calls)
+    client: ZohoClient | None = None
+    try:
+        client = await open_client(
+            **connection(args), api_version=args.api_version, on_event=progress.on_event,
+            client_options=EXPORT_PATIENCE,
+        )
+        async with client:
+            await export_emails(client, export_of(args), output, progress)
+        output.finish()
+    except ZohoError:
+        progress.stopped(output.count, client.calls if client else 0, output.abandon())
+        raise
+    except BrokenPipeError:  # the reader went away (`| head`): main ends quietly
+        output.abandon()
+        raise
+    except OSError as error:
+        where = output.abandon()
+        progress.stopped(output.count, client.calls if client else 0, where)
+        print(f"crm-emails: Cannot write {output.where}: {os_error_reason(error)}.", file=sys.stderr)
+        return 1
+    except (asyncio.CancelledError, KeyboardInterrupt):
+        progress.stopped(output.count, client.calls if client else 0, output.abandon(), interrupted=True)
+        raise
+    progress.done(output.count, client.calls)
     return 0
 
 
-async def with_bodies(client: ZohoClient, module: str, record_id: str, page: Any) -> list[dict[str, Any]]:
-    """Each email of the page merged with its detail, fetched a few at a time, in the page's order."""
+async def export_emails(client: ZohoClient, of: ExportOf, output: Output, progress: Progress | None = None) -> None:
+    """Every email of the record into `output`, page by page from `output.start_index`, none twice.
+
+    When Zoho refuses the index a resumed export starts from, it starts from the first page instead
+    (what the output holds is skipped). Raises ZohoError; BROKEN_PAGING after the pages read.
+    """
+    from tui.zoho.errors import ZohoAPIError
+
+    index = output.start_index
+    while True:
+        try:
+            pages = client.iter_email_pages(of.module, of.record_id, type=of.type, owner_id=of.owner_id, index=index)
+            async for page in pages:
+                emails = [email for email in page.emails if email.message_id not in output.written]
+                if of.bodies:
+                    rows = await with_bodies(client, of.module, of.record_id, emails, progress)
+                else:
+                    rows = [dict(email.raw) for email in emails]
+                output.write_page(rows, page.info.next_index if page.info.more_records else None)
+                if progress is not None:
+                    progress.update(output.count, client.calls)
+            return
+        except ZohoAPIError as error:
+            refused_index = error.code == "INVALID_DATA" and error.details.get("param_name") == "index"
+            if index is None or not refused_index:
+                raise
+            if progress is not None:
+                progress.note(
+                    "Zoho no longer accepts the page the export stopped at: reading from the first page, "
+                    f"skipping the {output.count} emails already written."
+                )
+            output.restart_from_the_top()
+            index = None
+
+
+async def with_bodies(
+    client: ZohoClient, module: str, record_id: str, emails: Sequence[Email], progress: Progress | None = None
+) -> list[dict[str, Any]]:
+    """Each email merged with its detail, fetched a few at a time, in the page's order."""
     import asyncio
 
-    async def merged(email: Any) -> dict[str, Any]:
-        user_id = email.owner.id if email.owner else None
-        detail = await client.get_email(module, record_id, email.message_id, user_id=user_id)
+    from tui.render.safe import one_line
+    from tui.zoho.errors import UsageError
+
+    async def merged(email: Email) -> dict[str, Any]:
+        user_id = email.owner.id if email.owner and email.owner.id else None
+        try:
+            detail = await client.get_email(module, record_id, email.message_id, user_id=user_id)
+        except UsageError as error:  # a message id no URL can name ("..", "."): its row without the body
+            if progress is not None:
+                progress.note(f"{one_line(error.message)} Written without its body.")
+            return dict(email.raw)
         return {**email.raw, **(detail.raw if detail else {})}
 
-    # The client bounds requests in flight; gather keeps the page's order.
-    return list(await asyncio.gather(*(merged(email) for email in page.emails)))
+    # The client bounds requests in flight; gather keeps the page's order and waits for every detail.
+    results = await asyncio.gather(*(merged(email) for email in emails), return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    return results  # type: ignore[return-value]
 
 
 class Progress:
-    """'N emails, M API calls' on stderr: rewritten in place on a terminal, a line every 500 emails elsewhere."""
+    """'N emails, M API calls' on stderr: rewritten in place on a terminal, a line every 500 emails elsewhere.
+    Every wait before a retry is said on a line of its own."""
 
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
         self.tty = stream.isatty()
         self.last_line = 0
+        self.shown: str | None = None  # the progress line on a terminal, redrawn after a note
 
     def update(self, emails: int, calls: int) -> None:
         if self.tty:
-            self.stream.write(f"\r{plural(emails, 'email')}, {plural(calls, 'API call')}")
+            self.shown = f"{plural(emails, 'email')}, {plural(calls, 'API call')}"
+            self.stream.write(f"\r{self.shown}")
             self.stream.flush()
         elif emails - self.last_line >= 500:
             self.last_line = emails
             print(f"{emails} emails…", file=self.stream)
 
+    def on_event(self, event: Any) -> None:
+        """The client's on_event: each Retrying, in words."""
+        from tui.zoho.client import Retrying
+
+        if isinstance(event, Retrying):
+            self.note(f"crm-emails: {retry_line(event)}")
+
+    def note(self, line: str) -> None:
+        if self.tty:
+            self.stream.write("\r\x1b[K")
+        print(line, file=self.stream)
+        if self.tty and self.shown:
+            self.stream.write(self.shown)
+            self.stream.flush()
+
     def done(self, emails: int, calls: int) -> None:
         self._final(f"Exported {plural(emails, 'email')} ({plural(calls, 'API call')}).")
 
-    def stopped(self, emails: int, calls: int) -> None:
-        """Before the error: a partial file must not pass for a whole export."""
+    def stopped(self, emails: int, calls: int, where: str = "", *, interrupted: bool = False) -> None:
+        """Before the error: a partial output must not pass for a whole export."""
         if emails:
-            self._final(f"Stopped after {plural(emails, 'email')} ({plural(calls, 'API call')}): the output is incomplete.")
+            happened = "Interrupted" if interrupted else "Stopped"
+            line = f"{happened} after {plural(emails, 'email')} ({plural(calls, 'API call')}): the output is incomplete."
+            self._final(f"{line} {where}".rstrip())
+        elif where:
+            self._final(where)
 
     def _final(self, line: str) -> None:
         if self.tty:
             self.stream.write("\r\x1b[K")
         print(line, file=self.stream)
+
+
+def retry_line(event: Any) -> str:
+    """"rate limited (429): waiting 57 s before trying again (attempt 2 of 5)"."""
+    from tui.render.safe import one_line
+    from tui.zoho.errors import NetworkError, RateLimitedError
+
+    error = event.error
+    if isinstance(error, RateLimitedError):
+        what = f"rate limited ({error.status or 429})"
+    elif isinstance(error, NetworkError):
+        what = f"no answer ({one_line(event.reason)})"
+    else:
+        what = f"Zoho answered {one_line(event.reason)}"
+    wait = f"{event.delay_s:.0f} s" if event.delay_s >= 10 else f"{event.delay_s:.1f} s"
+    tries = f"attempt {event.attempt + 1} of {event.attempts}" if event.attempts else f"attempt {event.attempt + 1}"
+    return f"{what}: waiting {wait} before trying again ({tries})"
 
 
 def plural(count: int, noun: str) -> str:

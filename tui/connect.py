@@ -9,8 +9,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -51,6 +51,35 @@ def keyring_token_cache(creds: Credentials, timeout: float = credentials.DEFAULT
     return keep
 
 
+def file_token_cache(creds: Credentials):
+    """An on_new_token callback that keeps each new access token in the token cache file (credentials
+    from the environment: no keyring to keep it in), so relaunching does not mint one each time."""
+
+    async def keep(grant: TokenGrant) -> None:
+        try:
+            await asyncio.to_thread(
+                credentials.write_token_cache,
+                creds,
+                access_token=grant.access_token,
+                expires_at=grant.expires_at,
+                api_domain=grant.api_domain,
+            )
+        except OSError as exc:
+            log.warning("Could not keep the access token in the token cache: %s", type(exc).__name__)
+
+    return keep
+
+
+def token_cache_for(creds: Credentials, keyring_timeout: float = credentials.DEFAULT_TIMEOUT) -> OnNewToken | None:
+    """Where these credentials keep new access tokens: the keyring entry they came from, the token cache
+    file for the environment's, nowhere for the sandbox's."""
+    if creds.source == "keyring":
+        return keyring_token_cache(creds, keyring_timeout)
+    if creds.source == "env":
+        return file_token_cache(creds)
+    return None
+
+
 async def resolve_credentials(
     profile: str = credentials.DEFAULT_PROFILE,
     *,
@@ -85,16 +114,24 @@ async def open_client(
     keyring_timeout: float = credentials.DEFAULT_TIMEOUT,
     transport: httpx.AsyncBaseTransport | None = None,
     clock: Clock | None = None,
+    client_options: Mapping[str, Any] | None = None,
 ) -> ZohoClient:
     """A client on the person's credentials (environment, then keyring). Raises CredentialsError.
 
     Nothing is sent yet: a cached access token is reused on the first call if still valid.
+    `client_options` go to ZohoClient (export's patience: max_retries, max_backoff, max_total_wait).
     """
     creds = await resolve_credentials(
         profile, dc=dc, api_domain=api_domain, accounts_url=accounts_url, timeout=keyring_timeout
     )
     return client_from_credentials(
-        creds, api_version=api_version, on_event=on_event, keyring_timeout=keyring_timeout, transport=transport, clock=clock
+        creds,
+        api_version=api_version,
+        on_event=on_event,
+        keyring_timeout=keyring_timeout,
+        transport=transport,
+        clock=clock,
+        client_options=client_options,
     )
 
 
@@ -129,12 +166,16 @@ def client_from_credentials(
     keyring_timeout: float = credentials.DEFAULT_TIMEOUT,
     transport: httpx.AsyncBaseTransport | None = None,
     clock: Clock | None = None,
+    client_options: Mapping[str, Any] | None = None,
 ) -> ZohoClient:
-    """A client on these credentials; new access tokens go back to the keyring when they came from it."""
+    """A client on these credentials; new access tokens are kept where `token_cache_for` says."""
     clock = clock or SystemClock()
-    on_new_token = keyring_token_cache(creds, keyring_timeout) if creds.source == "keyring" else None
+    on_new_token = token_cache_for(creds, keyring_timeout)
     tokens = token_source(creds, on_new_token=on_new_token, transport=transport, clock=clock.time)
-    return ZohoClient(tokens, api_version=api_version, transport=transport, on_event=on_event, sleep=clock.sleep)
+    return ZohoClient(
+        tokens, api_version=api_version, transport=transport, on_event=on_event, sleep=clock.sleep,
+        **dict(client_options or {}),
+    )
 
 
 def sandbox_credentials() -> Credentials:

@@ -1,4 +1,4 @@
-"""Where Zoho credentials come from (the environment, then the OS keyring), and nothing else.
+"""Where Zoho credentials come from (the environment, then the OS keyring), and the access-token cache.
 
 First found wins: `ZOHO_CLIENT_ID`, `ZOHO_CLIENT_SECRET` and `ZOHO_REFRESH_TOKEN` in
 the environment, then the keyring entry of the profile (service `crm-emails`,
@@ -6,24 +6,38 @@ username = profile, password = a JSON blob). `--dc`, `--api-domain` and
 `--accounts-url` (or `ZOHO_DC`, `ZOHO_API_DOMAIN`, `ZOHO_ACCOUNTS_URL`) override
 what either source says.
 
+Zoho mints at most 10 access tokens per refresh token in 10 minutes, so the last
+one is kept for the next launch: in the keyring entry for keyring credentials, and
+for credentials from the environment (over SSH, no keyring) in a token cache file:
+`$XDG_RUNTIME_DIR/crm-emails/` (a per-user tmpfs) when it is usable, else the
+platform's cache folder; the folder 0700, the file 0600, named by a SHA-256 of the
+client id, refresh token and Accounts URL, holding only the access token, its
+expiry and its API domain (never the refresh token or the client secret).
+
 Every function here BLOCKS: callers on an event loop run them with
 `asyncio.to_thread`. Keyring calls run in a daemon thread bounded by a timeout,
 because a locked keyring (common over SSH) can block forever and a daemon
-thread never holds up the process's exit. The app writes secrets only through
-the keyring, never to a file of its own.
+thread never holds up the process's exit. Client secrets and refresh tokens
+are written only through the keyring, never to a file of the app's own.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import os
+import stat
+import tempfile
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 import keyring
 import keyring.errors
+import platformdirs
 
 from tui.zoho.catalog import DATA_CENTERS, DEFAULT_DC
 from tui.zoho.errors import HINTS, CredentialsError, UsageError
@@ -42,7 +56,8 @@ ENV_ACCOUNTS_URL = "ZOHO_ACCOUNTS_URL"
 SECRET_ENV = (ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_REFRESH_TOKEN)
 
 WAYS_OUT = (
-    f"Ways out: set {ENV_CLIENT_ID}, {ENV_CLIENT_SECRET} and {ENV_REFRESH_TOKEN} in the environment; "
+    f"Ways out: set {ENV_CLIENT_ID}, {ENV_CLIENT_SECRET} and {ENV_REFRESH_TOKEN} in the environment "
+    "(`crm-emails auth login --print-env` prints them); "
     "or install a file keyring (keyrings.cryptfile or keyrings.alt) and select it with PYTHON_KEYRING_BACKEND; "
     "or, over SSH, start a session keyring with `dbus-run-session` and unlock it with `gnome-keyring-daemon --unlock`."
 )
@@ -226,6 +241,123 @@ def cache_access_token(
     return True
 
 
+# --- the access-token cache file (credentials from the environment) -----------------------
+
+TOKEN_CACHE_FOLDER = "crm-emails"
+_TOKEN_FILE_MAX_BYTES = 16 * 1024
+
+
+@dataclass(frozen=True)
+class CachedToken:
+    access_token: str = field(repr=False)
+    expires_at: float
+    api_domain: str | None
+
+
+def _getuid() -> int | None:
+    return os.getuid() if hasattr(os, "getuid") else None
+
+
+def _private(info: os.stat_result) -> bool:
+    """Ours, and nobody else may read or write it."""
+    uid = _getuid()
+    return (uid is None or info.st_uid == uid) and not info.st_mode & 0o077
+
+
+def token_cache_dir(env: Mapping[str, str] | None = None) -> Path:
+    """`$XDG_RUNTIME_DIR/crm-emails` when XDG_RUNTIME_DIR is a private folder of ours, else the platform's
+    cache folder (`~/.cache/crm-emails` on Linux)."""
+    env = os.environ if env is None else env
+    runtime = env.get("XDG_RUNTIME_DIR", "").strip()
+    if runtime and os.path.isabs(runtime):
+        try:
+            info = os.stat(runtime)
+        except OSError:
+            info = None
+        if info is not None and stat.S_ISDIR(info.st_mode) and _private(info):
+            return Path(runtime) / TOKEN_CACHE_FOLDER
+    return Path(platformdirs.user_cache_dir(TOKEN_CACHE_FOLDER, appauthor=False))
+
+
+def token_cache_path(creds: Credentials, env: Mapping[str, str] | None = None) -> Path:
+    """The cache file of these credentials: its name is a hash, never a secret."""
+    key = "\0".join((creds.client_id, creds.refresh_token, creds.accounts_url)).encode()
+    return token_cache_dir(env) / f"token-{hashlib.sha256(key).hexdigest()[:32]}.json"
+
+
+def _private_dir(folder: Path) -> None:
+    """Create `folder` 0700 (or make it so); OSError when it is not a folder of ours."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    info = os.lstat(folder)
+    uid = _getuid()
+    if not stat.S_ISDIR(info.st_mode) or (uid is not None and info.st_uid != uid):
+        raise PermissionError(f"{folder} is not a folder of this user's")
+    if info.st_mode & 0o077:
+        os.chmod(folder, 0o700)
+
+
+def read_token_cache(creds: Credentials, env: Mapping[str, str] | None = None) -> CachedToken | None:
+    """The access token cached for these credentials; None when there is none worth trusting. Never raises."""
+    try:
+        path = token_cache_path(creds, env)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except (OSError, ValueError):
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or not _private(info) or info.st_size > _TOKEN_FILE_MAX_BYTES:
+            return None
+        blob = json.loads(os.read(fd, _TOKEN_FILE_MAX_BYTES))
+    except (OSError, ValueError, RecursionError):
+        return None
+    finally:
+        os.close(fd)
+    if not isinstance(blob, dict):
+        return None
+    token, expires_at, api_domain = blob.get("access_token"), _float(blob.get("expires_at")), blob.get("api_domain")
+    if not isinstance(token, str) or not token or expires_at is None:
+        return None
+    try:
+        api_domain = check_url(api_domain) if isinstance(api_domain, str) and api_domain else None
+    except UsageError:
+        return None
+    return CachedToken(token, expires_at, api_domain)
+
+
+def write_token_cache(
+    creds: Credentials,
+    *,
+    access_token: str,
+    expires_at: float,
+    api_domain: str | None,
+    env: Mapping[str, str] | None = None,
+) -> Path:
+    """Keep an access token for the next launch: written to a temporary file, then renamed. Raises OSError."""
+    path = token_cache_path(creds, env)
+    _private_dir(path.parent)
+    text = json.dumps({"access_token": access_token, "expires_at": expires_at, "api_domain": api_domain})
+    fd, temporary = tempfile.mkstemp(prefix=".token-", suffix=".tmp", dir=path.parent)  # 0600
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def forget_token_cache(creds: Credentials, env: Mapping[str, str] | None = None) -> bool:
+    """Delete the cached access token of these credentials. False when there was none."""
+    try:
+        token_cache_path(creds, env).unlink()
+    except FileNotFoundError:
+        return False
+    return True
+
+
 # --- resolution ---------------------------------------------------------------------
 
 
@@ -264,7 +396,7 @@ def resolve(
 
     if environment_has_credentials(env):
         client_id, client_secret, refresh_token = (env[name].strip() for name in SECRET_ENV)
-        return Credentials(
+        creds = Credentials(
             client_id,
             client_secret,
             refresh_token,
@@ -274,6 +406,15 @@ def resolve(
             source="env",
             profile=profile,
             api_domain_pinned=api_domain is not None,
+        )
+        cached = read_token_cache(creds, env)
+        if cached is None:
+            return creds
+        return dataclasses.replace(
+            creds,
+            access_token=cached.access_token,
+            access_token_expires_at=cached.expires_at,
+            api_domain=api_domain or cached.api_domain,
         )
 
     blob = _read_blob(profile, timeout)

@@ -12,6 +12,7 @@ import asyncio
 import errno
 import os
 import re
+import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import count
@@ -21,7 +22,7 @@ import platformdirs
 
 from tui.render.safe import one_line
 from tui.render.sizes import human_size
-from tui.zoho.client import ZohoClient
+from tui.zoho.client import ZohoClient, attachment_limit
 from tui.zoho.errors import NetworkError
 from tui.zoho.models import Attachment
 
@@ -36,6 +37,9 @@ _REASONS = {
     errno.EROFS: "the file system is read-only",
     errno.ENOENT: "the folder does not exist",
     errno.ENOTDIR: "part of the path is not a folder",
+    errno.EISDIR: "it is a folder",
+    errno.ENAMETOOLONG: "the name is too long",
+    errno.ELOOP: "the path loops through symbolic links",
 }
 
 
@@ -49,30 +53,47 @@ _DOT_RUN = re.compile(r"\.{2,}")
 # Names Windows refuses whatever the extension ("nul.txt" included).
 _WINDOWS_RESERVED = frozenset(
     ["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"]
-    + [f"{port}{n}" for port in ("COM", "LPT") for n in (*"123456789", "¹", "²", "³")]
+    + [f"{port}{n}" for port in ("COM", "LPT") for n in (*"0123456789", "¹", "²", "³")]
 )
+# Letters that draw nothing (Hangul fillers): dropped like the format characters.
+_INVISIBLE_LETTERS = frozenset("\u115f\u1160\u3164\uffa0")
 
 
-def safe_filename(name: str | None) -> str:
-    """A name to save an attachment under: one path component, never hidden, never empty.
+def _visible(ch: str) -> bool:
+    """A character that draws something: a letter, digit, punctuation or symbol."""
+    return unicodedata.category(ch)[0] in "LNPS" and ch not in _INVISIBLE_LETTERS
+
+
+def safe_filename(name: str | None, fallback: str = FALLBACK_FILENAME) -> str:
+    """A name to save an attachment under: one path component, never hidden, never empty, never invisible.
 
     Keeps the last component of a path ("../../etc/passwd" -> "passwd"),
+    drops format characters (zero-width spaces and joiners, U+2060-U+2064, the
+    BOM, soft hyphens, tag characters: Unicode's Cf) and invisible letters,
     replaces the characters Windows reserves, folds ".." into ".", drops
     leading dots and dashes (no hidden files, no option-looking names) and
-    trailing dots and spaces, prefixes device names (CON, NUL, COM1...) with
-    "_", and trims to 200 bytes of UTF-8 keeping the extension.
+    trailing dots and spaces, prefixes device names (CON, NUL, COM0-9,
+    LPT0-9...) with "_", and trims to 200 bytes of UTF-8 keeping the
+    extension. When nothing visible is left, `fallback` (made safe the same
+    way: say "attachment-<id>").
     """
-    text = one_line(name)
+    text = one_line("".join(ch for ch in (name or "") if unicodedata.category(ch) != "Cf"
+                            and ch not in _INVISIBLE_LETTERS))
     parts = [p for p in re.split(r"[/\\]", text) if p.strip()]
     text = parts[-1] if parts else ""
     text = _RESERVED_CHARS.sub("_", text)
     text = _DOT_RUN.sub(".", text)
     text = text.lstrip(" .-").rstrip(" .")
-    if not text:
-        return FALLBACK_FILENAME
+    if not any(_visible(ch) for ch in text):
+        return FALLBACK_FILENAME if fallback == FALLBACK_FILENAME else safe_filename(fallback)
     if text.split(".", 1)[0].rstrip(" ").upper() in _WINDOWS_RESERVED:
         text = "_" + text
     return _trim_keeping_extension(text, MAX_FILENAME_BYTES)
+
+
+def attachment_fallback(attachment_id: str | None) -> str:
+    """The name of an attachment whose own name shows nothing: "attachment-<id>"."""
+    return f"{FALLBACK_FILENAME}-{attachment_id}" if attachment_id else FALLBACK_FILENAME
 
 
 def _trim_keeping_extension(name: str, limit: int) -> str:
@@ -110,11 +131,13 @@ def numbered_names(name: str) -> Iterator[str]:
 
 
 class PartFile:
-    """An attachment being written: "<name>.part" in `folder` until `finish` gives it a free name."""
+    """An attachment being written: "<name>.part" in `folder` until `finish` gives it a free name.
 
-    def __init__(self, folder: Path, name: str) -> None:
+    `fallback` names it when `name` shows nothing (`attachment_fallback(attachment.id)`)."""
+
+    def __init__(self, folder: Path, name: str, fallback: str = FALLBACK_FILENAME) -> None:
         self.folder = folder
-        self.name = safe_filename(name)
+        self.name = safe_filename(name, fallback)
         self.written = 0
         # Another save of the same name may be writing its own part file: take the next free one.
         for candidate in numbered_names(self.name):
@@ -156,10 +179,14 @@ class PartFile:
         self.path.unlink(missing_ok=True)
 
 
+def os_error_reason(error: OSError) -> str:
+    """What went wrong with a file, in words: "the disk is full"."""
+    return _REASONS.get(error.errno or 0) or one_line(error.strerror or type(error).__name__).lower()
+
+
 def describe_os_error(error: OSError, name: str, folder: Path | str) -> str:
     """One sentence for a file error while saving: "Could not save Quote.pdf to /x: the disk is full."."""
-    reason = _REASONS.get(error.errno or 0) or one_line(error.strerror or type(error).__name__).lower()
-    return f"Could not save {one_line(name)} to {one_line(str(folder))}: {reason}."
+    return f"Could not save {one_line(name)} to {one_line(str(folder))}: {os_error_reason(error)}."
 
 
 # Bytes per write of a saved attachment; progress is told at most this often.
@@ -201,8 +228,9 @@ async def save_attachment(
             user_id=owner_id,
             attachment_id=attachment.id,
             name=attachment.name or "",
+            max_bytes=attachment_limit(attachment.size),
         ) as download:
-            part = await asyncio.to_thread(PartFile, folder, download.filename)
+            part = await asyncio.to_thread(PartFile, folder, download.filename, attachment_fallback(attachment.id))
             size = download.size if download.size is not None else attachment.size
             told_at = monotonic()
             async for chunk in download.aiter_bytes(SAVE_CHUNK_SIZE):

@@ -96,3 +96,39 @@ def test_a_zone_without_an_abbreviation_is_named_by_its_offset() -> None:
     assert full_time(at("2026-11-20T13:55:16+05:30"), tz=sao_paulo) == (
         "Fri 2026-11-20 05:25 -03:00 (sent 13:55 +05:30)"
     )
+
+
+# --- times no zone can hold -----------------------------------------------------------------------
+
+YEAR_ONE = "0001-01-01T00:00:00+14:00"  # year 0 in UTC
+YEAR_9999 = "9999-12-31T23:59:59-14:00"  # year 10000 in UTC
+ZONES = [None, timezone.utc, timezone(timedelta(hours=14)), timezone(timedelta(hours=-14)), IST]
+
+
+@pytest.mark.parametrize("tz", ZONES)
+@pytest.mark.parametrize(
+    ("when", "short", "full"),
+    [
+        (YEAR_ONE, "Jan 01     1", "Mon 0001-01-01 00:00 +14:00"),
+        (YEAR_9999, "Dec 31  9999", "Fri 9999-12-31 23:59 -14:00"),
+    ],
+)
+def test_a_time_no_zone_can_hold_is_shown_as_sent(when: str, short: str, full: str, tz) -> None:
+    dt = at(when)
+    assert short_time(dt, now=NOW, tz=tz) == short
+    assert len(short_time(dt, now=NOW, tz=tz)) == SHORT_TIME_WIDTH
+    assert local_time(dt, tz=tz) == full == full_time(dt, tz=tz)
+
+
+def test_a_time_only_the_readers_zone_cannot_hold() -> None:
+    just_after_year_one = at("0001-01-01T03:00:00+00:00")
+    assert full_time(just_after_year_one, tz=timezone(timedelta(hours=-5))) == "Mon 0001-01-01 03:00 +00:00"
+    assert full_time(just_after_year_one, tz=timezone(timedelta(hours=5))) == (
+        "Mon 0001-01-01 08:00 UTC+05:00 (sent 03:00 +00:00)"
+    )
+    naive_last_second = datetime(9999, 12, 31, 23, 59, 59)
+    assert local_time(naive_last_second, tz=timezone(timedelta(hours=1))) == "Fri 9999-12-31 23:59 +00:00"
+
+
+def test_now_near_the_edge_does_not_raise() -> None:
+    assert short_time(at("2026-11-20T08:25:00+00:00"), now=at(YEAR_9999), tz=IST) == "Nov 20  2026"

@@ -155,3 +155,22 @@ def test_status_lines_clean_server_text(assert_terminal_safe) -> None:
     assert "  reason       550 user unknown second line" in lines
     assert "  category     hard" in lines
     assert "  note         [b]y[/b]" in lines
+
+
+@pytest.mark.parametrize("tz", [None, timezone(timedelta(hours=14)), timezone(timedelta(hours=-14))])
+def test_times_no_zone_can_hold_never_hide_their_neighbours(tz):
+    year_one, year_9999 = parse_time("0001-01-01T00:00:00+14:00"), parse_time("9999-12-31T23:59:59-14:00")
+    statuses = (
+        SENT,
+        OpenedStatus(2, year_one, year_9999),
+        ClickedStatus(1, year_9999, year_one),
+        BouncedStatus(year_one, "Mailbox full", "soft", "quota"),
+        OtherStatus("delivered", (("delivered_time", "9999-12-31T23:59:59-14:00"),)),
+    )
+    lines = status_lines(statuses, tz)
+    assert "  first        Mon 0001-01-01 00:00 +14:00" in lines
+    assert "  last         Fri 9999-12-31 23:59 -14:00" in lines
+    assert "  when         Mon 0001-01-01 00:00 +14:00" in lines
+    assert "  reason       Mailbox full" in lines  # the neighbour of an unshowable time
+    assert "  delivered time Fri 9999-12-31 23:59 -14:00" in lines
+    assert status_label(statuses) == "bounced"

@@ -10,7 +10,7 @@ import pytest
 
 from zoho_fakes import ACCOUNTS, API, CLIENT_SECRET, REFRESH_TOKEN, ScriptedZoho
 from tui.zoho.auth import TokenGrant, TokenSource, exchange_grant_code, refresh_access_token, revoke_refresh_token
-from tui.zoho.errors import HINTS, AuthError, NetworkError, UsageError
+from tui.zoho.errors import HINTS, AuthError, NetworkError, UsageError, ZohoAPIError
 
 SECRETS = (CLIENT_SECRET, REFRESH_TOKEN, "grant-code-1234", "1000.access-secret")
 
@@ -272,3 +272,70 @@ async def test_a_failing_on_new_token_does_not_fail_the_caller(clock, caplog):
 def test_token_source_repr_hides_secrets(clock):
     tokens = source(ScriptedZoho(), clock, access_token="1000.access-secret", expires_at=1e12)
     assert_no_secret(repr(tokens), str(tokens))
+
+
+# --- answers that misbehave, and tokens that live briefly -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "says"),
+    [
+        (b'{"access_token":' + b"[" * 100_000 + b"]" * 100_000 + b"}", "nested more than 64 levels deep"),
+        (b'"tok"', "a JSON string, not an object"),
+    ],
+)
+async def test_a_token_answer_that_is_not_an_object_is_an_invalid_response(body, says):
+    async with accounts(body) as http:
+        with pytest.raises(AuthError) as caught:
+            await refresh_access_token(http, ACCOUNTS, "1000.ID", CLIENT_SECRET, REFRESH_TOKEN)
+    assert caught.value.code == "INVALID_RESPONSE" and says in caught.value.message
+
+
+async def test_a_token_answer_in_the_crms_error_shape_is_that_error():
+    body = {"code": "INVALID_TOKEN", "details": {}, "message": "invalid oauth token", "status": "error"}
+    async with accounts(body) as http:
+        with pytest.raises(AuthError) as caught:
+            await refresh_access_token(http, ACCOUNTS, "1000.ID", CLIENT_SECRET, REFRESH_TOKEN)
+    assert caught.value.code == "INVALID_TOKEN" and "invalid oauth token" in caught.value.message
+
+
+async def test_a_huge_token_answer_is_not_read_whole():
+    def handle(request):
+        chunks = [b'{"access_token":"'] + [b"x" * 1024 * 1024] * 30 + [b'"}']
+        return httpx.Response(200, stream=httpx.ByteStream(b"".join(chunks)))
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(handle)) as http:
+        with pytest.raises(ZohoAPIError) as caught:
+            await refresh_access_token(http, ACCOUNTS, "1000.ID", CLIENT_SECRET, REFRESH_TOKEN)
+    assert caught.value.code == "RESPONSE_TOO_LARGE"
+
+
+async def test_the_throttle_says_what_happened_and_when_to_try_again():
+    body = {"error": "Access Denied", "error_description": "You have made too many requests continuously."}
+    async with accounts(body) as http:
+        with pytest.raises(AuthError) as caught:
+            await refresh_access_token(http, ACCOUNTS, "1000.ID", CLIENT_SECRET, REFRESH_TOKEN)
+    error = caught.value
+    assert "at most 10 access tokens per refresh token in 10 minutes" in error.message
+    assert "try again in 10 minutes" in error.message and error.details == {"retry_after": 600}
+    assert "saved" not in error.message + error.hint  # env credentials are saved nowhere
+
+
+@pytest.mark.parametrize(("expires_in", "most_token_calls"), [(60, 7), (100, 5), (3600, 1)])
+async def test_short_lived_tokens_are_used_most_of_their_life(clock, expires_in, most_token_calls):
+    """30 calls 10 s apart: with a 120 s margin, a token living 60 or 100 s was minted before every call."""
+    zoho = ScriptedZoho(token_body=lambda n: {"access_token": f"tok-{n}", "api_domain": API, "expires_in": expires_in})
+    tokens = source(zoho, clock)
+    minted_at: list[float] = []
+    for _ in range(30):
+        before = tokens.refreshes
+        await tokens.access_token()
+        if tokens.refreshes != before:
+            minted_at.append(clock())
+        assert clock() < tokens.expires_at  # never a dead token
+        clock.now += 10
+    assert len(zoho.token_forms) <= most_token_calls
+    gaps = [b - a for a, b in zip(minted_at, minted_at[1:])]
+    assert all(gap >= expires_in * 0.75 for gap in gaps), gaps  # never more often than the lifetime allows
+    assert tokens.margin == min(120, expires_in / 4)
+    await tokens.aclose()

@@ -5,6 +5,10 @@ so TZ=UTC in tests); pass a `tzinfo` to choose another. A naive datetime is
 taken to be UTC (Zoho always sends an offset; a time without one is not
 local to the reader either). Month and day names are English whatever the
 locale, so every value has the same width.
+
+A time that cannot be moved into the reader's zone (year 1 at +14:00 is year 0
+in UTC; 9999-12-31 at -14:00 is year 10000) is shown as it was sent, in the
+sender's own offset: these functions never raise for a datetime.
 """
 
 from __future__ import annotations
@@ -23,6 +27,14 @@ def _in_zone(dt: datetime, tz: tzinfo | None) -> datetime:
     return dt.astimezone(tz)
 
 
+def _shown_zone(dt: datetime, tz: tzinfo | None) -> tuple[datetime, bool]:
+    """`dt` in the reader's zone, or as sent when that zone cannot hold it: (the time, whether it moved)."""
+    try:
+        return _in_zone(dt, tz), True
+    except (OverflowError, ValueError, OSError):
+        return (dt if dt.tzinfo is not None else dt.replace(tzinfo=timezone.utc)), False
+
+
 def short_time(dt: datetime | None, now: datetime | None = None, tz: tzinfo | None = None) -> str:
     """Always 12 characters, like `ls -l`: "Nov 20 14:05" in the current year, "Nov 20  2025" otherwise.
 
@@ -31,11 +43,11 @@ def short_time(dt: datetime | None, now: datetime | None = None, tz: tzinfo | No
     """
     if dt is None:
         return NO_TIME
-    local = _in_zone(dt, tz)
-    today = _in_zone(now, tz) if now is not None else datetime.now(timezone.utc).astimezone(tz)
+    local, _moved = _shown_zone(dt, tz)
+    today, _ = _shown_zone(now, tz) if now is not None else (datetime.now(timezone.utc).astimezone(tz), True)
     day = f"{_MONTHS[local.month - 1]} {local.day:02d}"
     if local.year == today.year:
-        return f"{day} {local:%H:%M}"
+        return f"{day} {local.hour:02d}:{local.minute:02d}"
     return f"{day} {local.year:>5}"
 
 
@@ -43,8 +55,9 @@ def local_time(dt: datetime | None, tz: tzinfo | None = None) -> str:
     """"Thu 2026-11-20 08:25 UTC": the weekday, date, time and zone of `dt` in the reader's zone."""
     if dt is None:
         return NO_TIME
-    local = _in_zone(dt, tz)
-    return f"{_WEEKDAYS[local.weekday()]} {local:%Y-%m-%d %H:%M} {_zone_name(local)}"
+    local, moved = _shown_zone(dt, tz)
+    zone = _zone_name(local) if moved else _offset(local.utcoffset())
+    return f"{_WEEKDAYS[local.weekday()]} {_date_and_time(local)} {zone}"
 
 
 def full_time(dt: datetime | None, tz: tzinfo | None = None) -> str:
@@ -58,11 +71,17 @@ def full_time(dt: datetime | None, tz: tzinfo | None = None) -> str:
     shown = local_time(dt, tz)
     if dt.tzinfo is None:
         return shown
-    local = _in_zone(dt, tz)
-    if local.utcoffset() == dt.utcoffset():
+    local, moved = _shown_zone(dt, tz)
+    if not moved or local.utcoffset() == dt.utcoffset():
         return shown
-    there = f"{dt:%H:%M}" if dt.date() == local.date() else f"{_WEEKDAYS[dt.weekday()]} {dt:%Y-%m-%d %H:%M}"
+    there = (f"{dt.hour:02d}:{dt.minute:02d}" if dt.date() == local.date()
+             else f"{_WEEKDAYS[dt.weekday()]} {_date_and_time(dt)}")
     return f"{shown} (sent {there} {_offset(dt.utcoffset())})"
+
+
+def _date_and_time(dt: datetime) -> str:
+    """"2026-11-20 08:25"; the year always four digits (strftime's %Y gives "1" for year 1 on some systems)."""
+    return f"{dt.year:04d}-{dt.month:02d}-{dt.day:02d} {dt.hour:02d}:{dt.minute:02d}"
 
 
 def _zone_name(local: datetime) -> str:

@@ -20,6 +20,7 @@ from tui.sandbox.accounts import Accounts, scope_covers
 from tui.sandbox.crm import Crm
 from tui.sandbox.data import CLIENT_ID, CLIENT_SECRET, DEFAULT_SEED, REFRESH_TOKEN, SandboxData
 from tui.sandbox.faults import Faults
+from tui.sandbox.misbehaviour import Misbehaving
 from tui.sandbox.wire import MESSAGES, Refusal, SandboxResponse, json_answer, zoho_error
 from tui.zoho.catalog import SCOPES
 
@@ -46,6 +47,7 @@ class _Route:
     scopes: tuple[str, ...]
     module: str | None = None  # for module-specific scopes
     emails: bool = False
+    kind: str = ""  # "emails" (the list), "email" (one), "download": where misbehaviours apply
 
 
 class Sandbox:
@@ -67,6 +69,7 @@ class Sandbox:
         self.token_calls: list[Call] = []  # every Zoho Accounts request
         self.requests_in_flight = 0
         self.most_in_flight = 0  # the most requests seen at once (the client promises at most 4)
+        self.misbehaving = Misbehaving()
         self._lock = threading.Lock()  # the server answers from several threads
 
     # --- what tests look at ---------------------------------------------------------------
@@ -90,7 +93,7 @@ class Sandbox:
         if path.rstrip("/") in ("/oauth/v2/token", "/oauth/v2/token/revoke"):
             return self._accounts(method, path.rstrip("/"), params, headers, body, scheme)
         if path.startswith("/crm/"):
-            return self._crm(method, path, params, headers)
+            return self._crm(method, path, params, headers, raw_path=parts.path)
         return zoho_error(404, "INVALID_URL_PATTERN", MESSAGES["INVALID_URL_PATTERN"])
 
     def _accounts(self, method: str, path: str, params: dict[str, str], headers: dict[str, str], body: bytes,
@@ -105,20 +108,22 @@ class Sandbox:
             host = headers.get("host") or "127.0.0.1"
             return self.accounts.token(form, f"{scheme}://{host}")
 
-    def _crm(self, method: str, path: str, params: dict[str, str], headers: dict[str, str]) -> SandboxResponse:
+    def _crm(self, method: str, path: str, params: dict[str, str], headers: dict[str, str], *,
+             raw_path: str | None = None) -> SandboxResponse:
         with self._lock:
             self.calls.append(Call(method, path, params))
             fault = self.faults.draw()
             if fault is not None:
                 return self._fault(fault)
-            segments = [s for s in path.split("/") if s][1:]  # after "crm"
+            # Split before decoding: a message id may hold an encoded "/".
+            segments = [unquote(s) for s in (raw_path or path).split("/") if s][1:]  # after "crm"
             try:
                 version = self._version(segments[0] if segments else "")
                 route = self._route(segments[1:], params, method)
                 if route.emails and version not in _EMAIL_VERSIONS:
                     raise self._unsupported()
                 self._authorize(headers, route)
-                return route.answer(params)
+                return self.misbehaving.answer(self.faults.misbehaviours, route.kind, params, route.answer)
             except Refusal as refusal:
                 return refusal.response
 
@@ -162,12 +167,14 @@ class Sandbox:
             case [module, record_id]:
                 route = _Route(lambda p: crm.record(module, record_id, p), _RECORD_SCOPES, module)
             case [module, record_id, "Emails"]:
-                route = _Route(lambda p: crm.emails(module, record_id, p), _EMAILS_SCOPES, module, emails=True)
+                route = _Route(lambda p: crm.emails(module, record_id, p), _EMAILS_SCOPES, module, emails=True,
+                               kind="emails")
             case [module, record_id, "Emails", "actions", "download_attachments"]:
-                route = _Route(lambda p: crm.download(module, record_id, p), _EMAILS_SCOPES, module, emails=True)
+                route = _Route(lambda p: crm.download(module, record_id, p), _EMAILS_SCOPES, module, emails=True,
+                               kind="download")
             case [module, record_id, "Emails", message_id]:
                 route = _Route(lambda p: crm.email(module, record_id, message_id, p), _EMAILS_SCOPES, module,
-                               emails=True)
+                               emails=True, kind="email")
         if route is None:
             raise _not_found()
         if method != "GET":

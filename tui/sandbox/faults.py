@@ -1,7 +1,10 @@
-"""Fault injection for the sandbox: latency, 429/500/dropped connections, token expiry.
+"""Fault injection for the sandbox: latency, 429/500/dropped connections, token expiry, misbehaviours.
 
 Off by default. Random faults draw from a seeded RNG, one draw per CRM call, so
 the same seed and the same sequence of calls give the same faults every run.
+Misbehaviours (tui/sandbox/misbehaviour.py: empty pages forever, a gzip bomb, a
+trickle...) are named in the same spec, alone or with a value: `gzip-bomb`,
+`trickle=50`.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
+from tui.sandbox.misbehaviour import MISBEHAVIOURS
 from tui.zoho.errors import UsageError
 
 FAULT_KINDS = ("429", "500", "drop")
@@ -41,6 +45,8 @@ class Faults:
     seed: int = 0
     # Seconds for a Retry-After header on 429s. Off by default: Zoho documents none.
     retry_after: int | None = None
+    # Misbehaviours turned on, by name, with their value (tui/sandbox/misbehaviour.py).
+    misbehaviours: dict[str, int] = field(default_factory=dict)
     _rng: random.Random = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -60,25 +66,38 @@ class Faults:
             raise UsageError("expire must be at least 1 call")
         if self.latency_ms < 0:
             raise UsageError("latency cannot be negative")
+        for name, value in self.misbehaviours.items():
+            if name not in MISBEHAVIOURS:
+                raise UsageError(f"unknown misbehaviour {name!r}: one of {', '.join(MISBEHAVIOURS)}")
+            if value < 0:
+                raise UsageError(f"{name} cannot be negative")
 
     @classmethod
     def parse(cls, spec: str) -> Faults:
-        """`"429=0.1,500=0.05,drop=0.02,expire=100"` (also latency=MS, always=KIND, seed=N, retry-after=S)."""
+        """`"429=0.1,500=0.05,drop=0.02,expire=100"` (also latency=MS, always=KIND, seed=N, retry-after=S),
+        and misbehaviours by name, alone or with a value: `"empty-pages,trickle=50"`."""
         values: dict[str, object] = {}
+        misbehaviours: dict[str, int] = {}
         for part in (p.strip() for p in spec.split(",")):
             if not part:
                 continue
             key, sep, raw = part.partition("=")
             key = key.strip().lower()
+            if key in MISBEHAVIOURS:
+                try:
+                    misbehaviours[key] = int(raw.strip()) if sep else MISBEHAVIOURS[key].default
+                except ValueError:
+                    raise UsageError(f"bad fault value in {part!r}: expected a whole number") from None
+                continue
             if not sep or key not in _SPEC_KEYS:
-                known = ", ".join(_SPEC_KEYS)
+                known = ", ".join((*_SPEC_KEYS, *MISBEHAVIOURS))
                 raise UsageError(f"bad fault {part!r}: expected KEY=VALUE with KEY one of {known}")
             name, kind = _SPEC_KEYS[key]
             try:
                 values[name] = kind(raw.strip())
             except ValueError:
                 raise UsageError(f"bad fault value in {part!r}: expected a {kind.__name__}") from None
-        return cls(**values)  # type: ignore[arg-type]
+        return cls(**values, misbehaviours=misbehaviours)  # type: ignore[arg-type]
 
     def draw(self) -> str | None:
         """The fault for one CRM call ("429", "500", "drop") or None. Always one RNG draw."""

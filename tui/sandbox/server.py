@@ -95,6 +95,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(answer.body)
             return
         for chunk in answer.body:
+            if answer.chunk_delay:
+                time.sleep(answer.chunk_delay)  # a trickle (this handler's own thread)
             if chunked:
                 self.wfile.write(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
             else:

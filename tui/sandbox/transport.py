@@ -18,11 +18,16 @@ from tui.sandbox.app import Sandbox
 
 
 class _ChunkStream(httpx.AsyncByteStream):
-    def __init__(self, chunks: Iterator[bytes]) -> None:
+    def __init__(self, chunks: Iterator[bytes], delay: float = 0.0,
+                 sleep: Callable[[float], Awaitable[object]] = asyncio.sleep) -> None:
         self._chunks = chunks
+        self._delay = delay
+        self._sleep = sleep
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         for chunk in self._chunks:
+            if self._delay:
+                await self._sleep(self._delay)  # a trickle: on the app's clock
             yield chunk
             await asyncio.sleep(0)  # let the app breathe between chunks, as a socket would
 
@@ -44,5 +49,5 @@ class SandboxTransport(httpx.AsyncBaseTransport):
             raise httpx.RemoteProtocolError("Server disconnected without sending a response.", request=request)
         if isinstance(answer.body, bytes):
             return httpx.Response(answer.status, headers=answer.headers, content=answer.body, request=request)
-        return httpx.Response(answer.status, headers=answer.headers, stream=_ChunkStream(answer.body),
-                              request=request)
+        return httpx.Response(answer.status, headers=answer.headers,
+                              stream=_ChunkStream(answer.body, answer.chunk_delay, self._sleep), request=request)

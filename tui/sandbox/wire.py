@@ -16,6 +16,7 @@ class SandboxResponse:
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes | Iterator[bytes] = b""
     drop: bool = False  # cut the connection instead of answering
+    chunk_delay: float = 0.0  # seconds before each chunk of a streamed body (the trickle misbehaviour)
 
     def json(self) -> Any:
         """The body parsed (tests and the in-process transport's callers): only for bytes bodies."""

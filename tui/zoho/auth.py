@@ -19,8 +19,9 @@ from typing import Any
 
 import httpx
 
-from tui.zoho.urls import check_url
+from tui.zoho.body import ACCEPT_ENCODING, NotAnObject, json_object_or_none, load_object, read_body
 from tui.zoho.errors import HINTS, AuthError, NetworkError
+from tui.zoho.urls import check_url
 
 log = logging.getLogger(__name__)
 
@@ -38,10 +39,17 @@ def _redact_token_query(record: logging.LogRecord) -> bool:
 
 logging.getLogger("httpx").addFilter(_redact_token_query)
 
-# Refresh this long before the access token expires, so no request carries a dying token.
+# Refresh this long before the access token expires, so no request carries a dying token; a quarter
+# of the token's lifetime when that is shorter, so a short-lived token is still used most of its life.
 REFRESH_MARGIN_S = 120.0
+REFRESH_MARGIN_SHARE = 0.25
 DEFAULT_EXPIRES_IN_S = 3600
 TOKEN_TIMEOUT_S = 20.0
+# Connect, send and read of one token call, however slowly the bytes trickle in.
+TOKEN_DEADLINE_S = 60.0
+# Zoho mints at most this many access tokens per refresh token in this window.
+TOKEN_LIMIT = 10
+TOKEN_WINDOW_S = 600
 ACCOUNTS_URL_HINT = "Check --accounts-url (or --dc): it must point at Zoho Accounts of your data center."
 
 
@@ -65,12 +73,15 @@ def describe_transport_error(exc: httpx.TransportError) -> str:
 
 
 def json_object(response: httpx.Response) -> dict[str, Any] | None:
-    """The body as a JSON object; None when it is anything else."""
-    try:
-        body = response.json()
-    except ValueError:
-        return None
-    return body if isinstance(body, dict) else None
+    """The (already read) body as a JSON object; None when it is anything else, nested JSON included."""
+    return json_object_or_none(response.content)
+
+
+def refresh_margin(lifetime: float | None) -> float:
+    """How long before expiry a token is replaced: 120 s, or a quarter of a shorter token's life."""
+    if lifetime is None:
+        return REFRESH_MARGIN_S
+    return min(REFRESH_MARGIN_S, max(lifetime, 0.0) * REFRESH_MARGIN_SHARE)
 
 
 def _token_url(accounts_url: str) -> str:
@@ -78,29 +89,63 @@ def _token_url(accounts_url: str) -> str:
 
 
 async def _post_token(http: httpx.AsyncClient, url: str, what: str, **kwargs: Any) -> dict[str, Any]:
-    """POST to Zoho Accounts; the JSON body, or AuthError / NetworkError."""
+    """POST to Zoho Accounts; the JSON body, or AuthError / NetworkError. Bounded in size and time."""
+    request = http.build_request("POST", url, headers={"Accept-Encoding": ACCEPT_ENCODING}, **kwargs)
     try:
-        response = await http.post(url, **kwargs)
+        async with asyncio.timeout(TOKEN_DEADLINE_S):
+            response = await http.send(request, stream=True)
+            try:
+                content = await read_body(response)
+            finally:
+                await response.aclose()
     except httpx.TransportError as exc:
         raise NetworkError(f"Zoho Accounts could not be reached ({what}): {describe_transport_error(exc)}") from None
-    body = json_object(response)
-    if body is None:
+    except TimeoutError:
+        raise NetworkError(
+            f"Zoho Accounts did not finish answering the {what} within {TOKEN_DEADLINE_S:g} s: stopped waiting."
+        ) from None
+    try:
+        body = load_object(content)
+    except NotAnObject as exc:
         raise AuthError(
             "INVALID_RESPONSE",
-            f"Zoho Accounts answered the {what} with HTTP {response.status_code} and no JSON.",
+            f"Zoho Accounts answered the {what} with HTTP {response.status_code} and no JSON object ({exc.reason}).",
             status=response.status_code,
             hint=ACCOUNTS_URL_HINT,
-        )
+        ) from None
     error = body.get("error")
     if error is not None:
         code = str(error)
         description = body.get("error_description")
         explained = f" ({description})" if isinstance(description, str) and description else ""
+        if code == "Access Denied":
+            raise AuthError(
+                code,
+                f"Zoho Accounts refused the {what}: {code}{explained}. Zoho mints at most {TOKEN_LIMIT} access "
+                f"tokens per refresh token in {TOKEN_WINDOW_S // 60} minutes, and these credentials asked for "
+                f"more: try again in {TOKEN_WINDOW_S // 60} minutes.",
+                status=response.status_code,
+                details={"retry_after": TOKEN_WINDOW_S},
+                hint=HINTS[code],
+            )
         raise AuthError(
             code,
             f"Zoho Accounts refused the {what}: {code}{explained}.",
             status=response.status_code,
             hint=HINTS.get(code, "Run `crm-emails auth login` with a new grant code."),
+        )
+    code = body.get("code")
+    if body.get("status") == "error" or (isinstance(code, str) and code and "access_token" not in body):
+        # The CRM's error shape, from Accounts: still a refusal, with Zoho's code.
+        code = code if isinstance(code, str) and code else "INVALID_RESPONSE"
+        message = body.get("message") if isinstance(body.get("message"), str) else ""
+        raise AuthError(
+            code,
+            f"Zoho Accounts refused the {what} (HTTP {response.status_code}): {code}"
+            + (f" ({message[:300]})" if message else "")
+            + ".",
+            status=response.status_code,
+            hint=HINTS.get(code, ACCOUNTS_URL_HINT),
         )
     return body
 
@@ -180,8 +225,11 @@ async def revoke_refresh_token(http: httpx.AsyncClient, accounts_url: str, refre
 class TokenSource:
     """Hands out a valid access token; one refresh at a time, shared by every caller.
 
-    Reuses a cached access token (from the keyring) while it has more than
-    REFRESH_MARGIN_S left: relaunching the app must not mint a token each time.
+    Reuses a cached access token (from the keyring or the token cache file) until it
+    is within its refresh margin of expiring: relaunching the app must not mint a token
+    each time. The margin is 120 s, or a quarter of the token's lifetime when that is
+    shorter, so a token that lives 60 s is used for 45 s: tokens are never asked for
+    more often than their lifetime allows (Zoho allows 10 per 10 minutes).
     """
 
     def __init__(
@@ -201,6 +249,7 @@ class TokenSource:
         clock: Callable[[], float] = time.time,
         margin: float = REFRESH_MARGIN_S,
     ) -> None:
+        """`margin` is the most time before expiry a token is replaced (a share of a short life is less)."""
         """`api_domain` pins the API host (it wins over the token call's); `default_api_domain`
         is used until a token call names one (the host a cached token belongs to)."""
         self.accounts_url = check_url(accounts_url)
@@ -211,6 +260,7 @@ class TokenSource:
         self._known_api_domain = check_url(default_api_domain) if default_api_domain else None
         self._token = access_token or None
         self._expires_at = expires_at if access_token else None
+        self._lifetime: float | None = None  # of the current token, once a token call has said it
         self.on_new_token = on_new_token
         self._owns_http = http is None
         self._http = http or httpx.AsyncClient(transport=transport, timeout=TOKEN_TIMEOUT_S, verify=True)
@@ -231,11 +281,16 @@ class TokenSource:
     def expires_at(self) -> float | None:
         return self._expires_at
 
+    @property
+    def margin(self) -> float:
+        """How long before its expiry the current token is replaced."""
+        return min(self._margin, refresh_margin(self._lifetime))
+
     def _usable(self) -> bool:
         return (
             self._token is not None
             and self._expires_at is not None
-            and self._clock() < self._expires_at - self._margin
+            and self._clock() < self._expires_at - self.margin
         )
 
     async def access_token(self) -> str:
@@ -262,10 +317,12 @@ class TokenSource:
 
     async def _refresh(self) -> str:
         self.refreshes += 1
+        asked_at = self._clock()
         grant = await refresh_access_token(
             self._http, self.accounts_url, self.client_id, self._client_secret, self._refresh_token, clock=self._clock
         )
         self._token, self._expires_at = grant.access_token, grant.expires_at
+        self._lifetime = grant.expires_at - asked_at
         if grant.api_domain:
             self._known_api_domain = grant.api_domain
         if self.on_new_token is not None:
@@ -285,6 +342,7 @@ class TokenSource:
         if token == self._token:
             self._token = None
             self._expires_at = None
+            self._lifetime = None
 
     async def aclose(self) -> None:
         if self._owns_http:

@@ -4,10 +4,15 @@ One `httpx.AsyncClient` (keep-alive, timeouts, certificates verified). Every
 call checks its arguments before anything is sent, keeps at most
 `max_in_flight` requests open, and retries what is worth retrying (429, 5xx,
 connection and read failures) with exponential backoff and full jitter: the
-one retry policy of the app. What it is doing is reported as typed events
-(`Retrying`, `GaveUp`, `Answered`) to `on_event`, which the app shows and the
-CLI prints. `calls` counts the requests that reached Zoho (each costs an API
-credit); `unreached` counts the ones that never connected.
+one retry policy of the app. No single wait is longer than `max_wait`, and one
+call waits `max_total_wait` at most in all. What it is doing is reported as
+typed events (`Retrying`, `GaveUp`, `Answered`) to `on_event`, which the app
+shows and the CLI prints. `calls` counts the requests that reached Zoho (each
+costs an API credit); `unreached` counts the ones that never connected.
+
+Every request has an overall `deadline` (connect, send and the whole answer),
+however slowly its bytes trickle, and an answer may not inflate past
+`body.MAX_BODY_BYTES`: a misbehaving server costs bounded time and memory.
 """
 
 from __future__ import annotations
@@ -18,14 +23,15 @@ import random
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote_to_bytes
 
 import httpx
 
 from tui.zoho import catalog
 from tui.zoho.auth import TokenSource, describe_transport_error, json_object
+from tui.zoho.body import ACCEPT_ENCODING, MAX_BODY_TEXT, NotAnObject, json_object_or_none, load_object, raw_chunks, read_body
 from tui.zoho.errors import (
     AuthError,
     NetworkError,
@@ -35,12 +41,22 @@ from tui.zoho.errors import (
     ZohoError,
 )
 from tui.zoho.models import EmailDetail, EmailPage, Module, Org, Record, User
+from tui.zoho.paging import PageWalk
 from tui.zoho.urls import check_url
 
 USER_AGENT = "crm-emails/0.1"
 MAX_BACKOFF_S = 30.0
-# A Retry-After longer than this is not waited out: the error goes to the person instead.
-MAX_RETRY_AFTER_S = 120.0
+# No single wait is longer: a Retry-After beyond it is not waited out, the error goes to the person instead.
+MAX_WAIT_S = 60.0
+MAX_RETRY_AFTER_S = MAX_WAIT_S
+# One call waits at most this long in all, its retries together.
+MAX_TOTAL_WAIT_S = 300.0
+# Connect, send and read of one request, however slowly the bytes trickle in.
+DEADLINE_S = 60.0
+# An attachment may be this much larger than its listed size (rounding, a gzip wrapper)...
+ATTACHMENT_SLACK_BYTES = 64 * 1024
+# ... and one whose size is not listed may be this large.
+UNLISTED_ATTACHMENT_BYTES = 100 * 1024 * 1024
 MAX_PER_PAGE = 200
 USERS_PER_PAGE = 200
 
@@ -53,6 +69,7 @@ class Retrying:
     delay_s: float
     reason: str
     error: ZohoError
+    attempts: int = 0  # the most tries this call gets (0: not said)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +87,14 @@ class Answered:
 
 
 ConnectionEvent = Retrying | GaveUp | Answered
+
+
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    """A successful answer, read whole within the cap."""
+
+    status: int
+    content: bytes
 OnEvent = Callable[[ConnectionEvent], Awaitable[None] | None]
 
 # Transport failures before the request reached Zoho: they cost no API credit.
@@ -77,17 +102,31 @@ _UNREACHED = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx
 
 
 class Download:
-    """An attachment being streamed: its file name as the server gave it (untrusted), its size if known, its bytes."""
+    """An attachment being streamed: its file name as the server gave it (untrusted), its size if known, its bytes.
 
-    def __init__(self, response: httpx.Response, filename: str, size: int | None) -> None:
+    `aiter_bytes` yields the bytes exactly as Zoho sent them (a Content-Encoding is not
+    undone: the file saved is the file sent), and never more than `max_bytes`.
+    """
+
+    def __init__(self, response: httpx.Response, filename: str, size: int | None, max_bytes: int) -> None:
         self._response = response
         self.filename = filename
-        self.size = size
+        self.size = size  # Content-Length: the bytes as sent
+        self.max_bytes = max_bytes
         self.content_type: str | None = response.headers.get("content-type")
+        self.content_encoding: str | None = response.headers.get("content-encoding")
 
     async def aiter_bytes(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
+        received = 0
         try:
-            async for chunk in self._response.aiter_bytes(chunk_size):
+            async for chunk in raw_chunks(self._response, chunk_size):
+                received += len(chunk)
+                if received > self.max_bytes:
+                    raise ZohoAPIError(
+                        "ATTACHMENT_TOO_LARGE",
+                        f"Zoho sent more than {size_text(self.max_bytes)} for this attachment: stopped.",
+                        status=self._response.status_code,
+                    )
                 yield chunk
         except httpx.TransportError as exc:
             raise NetworkError(f"The download was cut off: {describe_transport_error(exc)}") from None
@@ -96,15 +135,49 @@ class Download:
         return f"Download(filename={self.filename!r}, size={self.size!r})"
 
 
+def attachment_limit(listed_size: int | None) -> int:
+    """The most bytes to accept for an attachment Zoho lists at `listed_size` (None: not listed)."""
+    if listed_size is None or listed_size < 0:
+        return UNLISTED_ATTACHMENT_BYTES
+    return listed_size + listed_size // 20 + ATTACHMENT_SLACK_BYTES
+
+
+def size_text(count: int) -> str:
+    """1536 -> "1.5 KB" (tui/render/sizes.py is out of the API layer's reach)."""
+    value = float(count)
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{count} bytes" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1024
+    raise AssertionError("unreachable")
+
+
 # --- helpers -------------------------------------------------------------------------
 
 _SEGMENT = re.compile(r"^[A-Za-z0-9_.\-=]+$")
 
 
 def _segment(value: Any, what: str) -> str:
-    """A path segment: ids, module names and message ids never carry '/', '?' or '..'."""
+    """A path segment the person typed or chose (module, record id): never '/', '?' or '..'."""
     text = str(value).strip() if value is not None else ""
     if not text or text in (".", "..") or not _SEGMENT.match(text):
+        raise UsageError(f"Not a valid {what}: {text!r}.")
+    return text
+
+
+def _quoted_segment(value: Any, what: str) -> str:
+    """An id Zoho gave (a message id) as a path segment: percent-encoded, whatever its characters.
+    Only what would name another path ('', '.', '..') is refused."""
+    text = "" if value is None else str(value)
+    if text in ("", ".", ".."):
+        raise UsageError(f"Not a valid {what}: {text!r}.")
+    return quote(text, safe="=")
+
+
+def _query_id(value: Any, what: str) -> str:
+    """An id sent as a query parameter (httpx encodes it): only an empty one is refused."""
+    text = "" if value is None else str(value)
+    if not text.strip():
         raise UsageError(f"Not a valid {what}: {text!r}.")
     return text
 
@@ -132,9 +205,19 @@ def _default_code(status: int) -> str:
     return f"HTTP_{status}"
 
 
+# The keys of every answer this client reads: a 200 with none of them and a `code` is an error.
+_DATA_KEYS = ("Emails", "info", "data", "users", "modules", "org")
+_AUTH_CODES = ("INVALID_TOKEN", "AUTHENTICATION_FAILURE", "OAUTH_SCOPE_MISMATCH")
+
+
 def error_from_response(response: httpx.Response) -> ZohoError:
-    """Zoho's error body `{code, details, message, status}` as the matching exception."""
-    body = json_object(response) or {}
+    """Zoho's error body `{code, details, message, status}` (of a read response) as the matching exception."""
+    return error_from_body(response.status_code, json_object(response), response.reason_phrase)
+
+
+def error_from_body(status: int, body: Mapping[str, Any] | None, reason_phrase: str = "", note: str = "") -> ZohoError:
+    """The exception for an error answer: Zoho's code, message and details, else the status's defaults."""
+    body = body or {}
     if "code" not in body:
         # Record APIs wrap errors: {"data": [{code, details, message, status}]}.
         for key in ("data", "users", "modules", "org"):
@@ -142,16 +225,27 @@ def error_from_response(response: httpx.Response) -> ZohoError:
             if isinstance(rows, list) and rows and isinstance(rows[0], dict) and "code" in rows[0]:
                 body = rows[0]
                 break
-    status = response.status_code
     code = body.get("code") if isinstance(body.get("code"), str) and body.get("code") else _default_code(status)
     message = body.get("message") if isinstance(body.get("message"), str) else ""
-    message = (message or response.reason_phrase or f"HTTP {status}")[:500]
+    message = (message or reason_phrase or f"HTTP {status}")[:500] + note
     details = body.get("details") if isinstance(body.get("details"), dict) else {}
-    if status == 429:
+    if status == 429 or (status < 300 and code == "TOO_MANY_REQUESTS"):
         return RateLimitedError(code, message, status=status, details=details)
-    if status == 401:
+    if status == 401 or (status < 300 and code in _AUTH_CODES):
         return AuthError(code, message, status=status, details=details)
     return ZohoAPIError(code, message, status=status, details=details)
+
+
+def _error_in_success(status: int, body: Mapping[str, Any]) -> ZohoError | None:
+    """A 2xx whose body is an error (`{"code": "INVALID_TOKEN", "status": "error"}`), not data."""
+    if any(key in body for key in _DATA_KEYS):
+        return None
+    code = body.get("code")
+    if body.get("status") != "error" and not (isinstance(code, str) and code):
+        return None
+    if not (isinstance(code, str) and code):
+        body = {**body, "code": "INVALID_RESPONSE"}
+    return error_from_body(status, body, note=f" (Zoho answered HTTP {status}, with an error for a body)")
 
 
 def _disposition_params(header: str) -> dict[str, str]:
@@ -165,19 +259,39 @@ def _disposition_params(header: str) -> dict[str, str]:
     return params
 
 
+# Charsets a filename* may be decoded with: RFC 8187's two, and ASCII. Anything else (idna,
+# punycode, a codec that is not a text encoding, a name Python does not know) is not trusted.
+_FILENAME_CHARSETS = frozenset({"utf-8", "utf8", "iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii"})
+_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def _extended_filename(value: str) -> str | None:
+    """`UTF-8''na%C3%AFve.pdf` decoded, or None when it cannot be (charset, percent-escapes, bytes)."""
+    charset, quote1, rest = value.partition("'")
+    _language, quote2, encoded = rest.partition("'")
+    charset = charset.strip().lower()
+    if not quote1 or not quote2 or charset not in _FILENAME_CHARSETS or _BAD_PERCENT.search(encoded):
+        return None
+    try:
+        return unquote_to_bytes(encoded).decode(charset)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
 def filename_from_disposition(header: str | None) -> str | None:
-    """The raw (unsanitised) file name of a Content-Disposition header, filename* first."""
+    """The raw (unsanitised) file name of a Content-Disposition header, filename* first.
+
+    A filename* that cannot be decoded falls back to the plain filename; None when neither
+    gives a name (the caller then uses the attachment's listed name). Never raises.
+    """
     if not header:
         return None
     params = _disposition_params(header)
     extended = params.get("filename*")
-    if extended and "'" in extended:
-        charset, _, rest = extended.partition("'")
-        _, _, encoded = rest.partition("'")
-        try:
-            return unquote(encoded, encoding=charset or "utf-8", errors="replace")
-        except LookupError:
-            return unquote(encoded, encoding="utf-8", errors="replace")
+    if extended:
+        name = _extended_filename(extended)
+        if name:
+            return name
     return params.get("filename") or None
 
 
@@ -235,15 +349,24 @@ class ZohoClient:
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
         jitter: Callable[[], float] = random.random,
         max_backoff: float = MAX_BACKOFF_S,
+        max_wait: float = MAX_WAIT_S,
+        max_total_wait: float = MAX_TOTAL_WAIT_S,
+        deadline: float = DEADLINE_S,
     ) -> None:
-        if max_in_flight < 1 or max_retries < 0 or backoff < 0:
-            raise UsageError("max_in_flight must be at least 1; max_retries and backoff at least 0.")
+        """`timeout` bounds each connect, write and read; `deadline` the whole request, answer included."""
+        if max_in_flight < 1 or max_retries < 0 or backoff < 0 or max_wait < 0 or max_total_wait < 0 or deadline <= 0:
+            raise UsageError(
+                "max_in_flight must be at least 1; max_retries, backoff and the waits at least 0; the deadline above 0."
+            )
         self.tokens = tokens
         self._api_domain = check_url(api_domain) if api_domain else None
         self.api_version = _segment(api_version, "API version")
         self.max_retries = max_retries
         self.backoff = backoff
         self.max_backoff = max_backoff
+        self.max_wait = max_wait
+        self.max_total_wait = max_total_wait
+        self.deadline = deadline
         self.on_event = on_event
         self._sleep = sleep
         self._jitter = jitter
@@ -256,7 +379,8 @@ class ZohoClient:
             verify=True,
             follow_redirects=False,
             limits=httpx.Limits(max_connections=max_in_flight, max_keepalive_connections=max_in_flight),
-            headers={"Accept": "application/json", "User-Agent": USER_AGENT},
+            # Only what body.read_body decompresses within its cap (httpx would add br and zstd when installed).
+            headers={"Accept": "application/json", "Accept-Encoding": ACCEPT_ENCODING, "User-Agent": USER_AGENT},
         )
 
     def __repr__(self) -> str:
@@ -307,12 +431,14 @@ class ZohoClient:
         *,
         stream: bool = False,
         retries: int | None = None,
-    ) -> httpx.Response | None:
+    ) -> _Answer | httpx.Response | None:
         """GET a CRM path with retries (`retries` overrides max_retries: 0 is a single try). None for
-        HTTP 204. A streamed response is returned open with its in-flight slot still held: release it."""
+        HTTP 204. The answer is read whole (within the size cap and the deadline) into an `_Answer`;
+        a streamed one (stream=True) is returned open, its in-flight slot still held: release it."""
         query = {k: str(v) for k, v in (params or {}).items() if v is not None}
         retries = self.max_retries if retries is None else retries
         attempt = 0
+        waited = 0.0
         token_refreshed = False
         while True:
             try:
@@ -320,7 +446,7 @@ class ZohoClient:
             except NetworkError as exc:
                 # Zoho Accounts unreachable mid-session (a blip, a laptop waking up): back off as for the CRM.
                 attempt += 1
-                await self._back_off(attempt, retries, None, "Zoho Accounts unreachable", exc)
+                waited += await self._back_off(attempt, retries, None, "Zoho Accounts unreachable", exc, waited)
                 continue
             domain = self.api_domain
             if not domain:
@@ -334,10 +460,14 @@ class ZohoClient:
             attempt += 1
             retry_after: float | None = None
             await self._slots.acquire()
+            response: httpx.Response | None = None
             handed_over = False
             try:
                 try:
-                    response = await self._http.send(request, stream=stream)
+                    async with asyncio.timeout(self.deadline):
+                        response = await self._http.send(request, stream=True)
+                        status = response.status_code
+                        content = await self._read(response) if status >= 300 or not stream else None
                 except httpx.TransportError as exc:
                     if isinstance(exc, _UNREACHED):
                         self._unreached += 1
@@ -345,62 +475,97 @@ class ZohoClient:
                         self._calls += 1  # sent: Zoho may have answered (and billed) before the connection broke
                     reason = describe_transport_error(exc)
                     error: ZohoError = NetworkError(f"Zoho could not be reached: {reason}")
+                except TimeoutError:
+                    self._calls += 1  # it may well have reached Zoho
+                    reason = f"no complete answer within {self.deadline:g} s"
+                    error = NetworkError(
+                        f"Zoho did not finish answering within {self.deadline:g} s (connect, send and read): "
+                        "stopped waiting."
+                    )
+                except ZohoAPIError:
+                    self._calls += 1  # an answer too large, or in an encoding not asked for: not worth retrying
+                    raise
                 else:
                     self._calls += 1
-                    await self._tell(Answered(response.status_code))
-                    if response.status_code < 300:
-                        if response.status_code == 204:
-                            await response.aclose()
+                    await self._tell(Answered(status))
+                    if status < 300:
+                        if status == 204:
                             return None
-                        handed_over = stream
-                        return response
-                    await response.aread()
-                    await response.aclose()
-                    error = error_from_response(response)
-                    reason = f"{error.code} (HTTP {response.status_code})"
+                        if stream:
+                            handed_over = True
+                            return response
+                        return _Answer(status, content or b"")
+                    error = error_from_body(
+                        status, json_object_or_none(content) if content is not None else None,
+                        response.reason_phrase,
+                        "" if content is not None else f" (its body was larger than {MAX_BODY_TEXT}: not read)",
+                    )
+                    reason = f"{error.code} (HTTP {status})"
                     retry_after = _retry_after(response)
-                    if response.status_code == 401 and error.code == "INVALID_TOKEN" and not token_refreshed:
+                    if status == 401 and error.code == "INVALID_TOKEN" and not token_refreshed:
                         # Expired early, or revoked: refresh once and try once more.
                         token_refreshed = True
                         attempt -= 1
                         await self.tokens.invalidate(token)
                         continue
-                    if response.status_code != 429 and response.status_code < 500:
+                    if status != 429 and status < 500:
                         raise error
             finally:
                 if not handed_over:
-                    self._slots.release()
-            await self._back_off(attempt, retries, retry_after, reason, error)
+                    try:
+                        if response is not None:
+                            await response.aclose()
+                    finally:
+                        self._slots.release()
+            waited += await self._back_off(attempt, retries, retry_after, reason, error, waited)
+
+    async def _read(self, response: httpx.Response) -> bytes | None:
+        """The answer's body within the cap. An error body past the cap (or unreadable) is None: its
+        status still says what went wrong; a success body past it is an error of its own."""
+        if response.status_code < 300:
+            return await read_body(response)
+        try:
+            return await read_body(response)
+        except ZohoAPIError:
+            return None
 
     async def _back_off(
-        self, attempt: int, retries: int, retry_after: float | None, reason: str, error: ZohoError
-    ) -> None:
-        """Sleep before the next try, telling on_event; raise `error` when the tries are spent."""
-        if attempt > retries or (retry_after is not None and retry_after > MAX_RETRY_AFTER_S):
+        self, attempt: int, retries: int, retry_after: float | None, reason: str, error: ZohoError, waited: float
+    ) -> float:
+        """Sleep before the next try, telling on_event; raise `error` when the tries or the waits are spent.
+        The seconds slept."""
+        delay = self._delay(attempt, retry_after)
+        too_long = retry_after is not None and retry_after > self.max_wait
+        if attempt > retries or too_long or waited + min(delay, self.max_wait) > self.max_total_wait:
             if retry_after is not None:
                 error.details.setdefault("retry_after", retry_after)  # whoever tries later waits this long
             await self._tell(GaveUp(error))
             raise error
-        delay = self._delay(attempt, retry_after)
-        await self._tell(Retrying(attempt, delay, reason, error))
+        delay = min(delay, self.max_wait)
+        await self._tell(Retrying(attempt, delay, reason, error, retries + 1))
         await self._sleep(delay)
+        return delay
 
     async def _get_json(
         self, path: str, params: Mapping[str, Any] | None = None, *, retries: int | None = None
     ) -> dict[str, Any] | None:
-        response = await self._send(path, params, retries=retries)
-        if response is None:
+        answer = await self._send(path, params, retries=retries)
+        if answer is None:
             return None
-        if not response.content.strip():
+        assert isinstance(answer, _Answer)
+        if not answer.content.strip():
             return None
-        body = json_object(response)
-        if body is None:
+        try:
+            body = load_object(answer.content)
+        except NotAnObject as exc:
             raise ZohoAPIError(
                 "INVALID_RESPONSE",
-                f"Zoho answered HTTP {response.status_code} with something that is not a JSON object.",
-                status=response.status_code,
-                hint="Check --api-domain and --api-version: they must point at Zoho CRM's API.",
-            )
+                f"Zoho answered HTTP {answer.status} with something that is not a JSON object: {exc.reason}.",
+                status=answer.status,
+            ) from None
+        error = _error_in_success(answer.status, body)
+        if error is not None:
+            raise error
         return body
 
     # --- emails ----------------------------------------------------------------------
@@ -422,37 +587,51 @@ class ZohoClient:
         path = self._emails_path(module, record_id)
         check_email_filters(module, type, owner_id)
         if owner_id is not None:
-            owner_id = _segment(owner_id, "owner id")
+            owner_id = _query_id(owner_id, "owner id")
         body = await self._get_json(path, {"type": type, "owner_id": owner_id, "index": index}, retries=retries)
-        return EmailPage.parse(body) if body is not None else EmailPage()
+        if body is None:
+            return EmailPage()
+        if "Emails" not in body:
+            raise ZohoAPIError(
+                "INVALID_RESPONSE",
+                "Zoho answered the list of emails without an Emails list (and without an error code).",
+                status=200,
+            )
+        return EmailPage.parse(body)
 
     async def iter_email_pages(
-        self, module: str, record_id: str, *, type: str | None = None, owner_id: str | None = None
+        self,
+        module: str,
+        record_id: str,
+        *,
+        type: str | None = None,
+        owner_id: str | None = None,
+        index: str | None = None,
     ) -> AsyncIterator[EmailPage]:
-        """Every page in the API's order, following next_index until more_records is false."""
-        index: str | None = None
-        seen: set[str] = set()
+        """Every page in the API's order from `index` (None: the first page), following next_index until
+        more_records is false. Each page holds only emails not seen before in this walk; when Zoho's paging
+        looks broken (tui/zoho/paging.py), what was read is yielded and BROKEN_PAGING is raised."""
+        walk = PageWalk()
         while True:
             page = await self.list_emails(module, record_id, type=type, owner_id=owner_id, index=index)
-            yield page
-            next_index = page.info.next_index
-            if not page.info.more_records or not next_index:
+            verdict = walk.told(index, page)
+            if len(verdict.fresh) != len(page.emails):
+                page = replace(page, emails=verdict.fresh)
+            if page.emails or verdict.stop is None:
+                yield page
+            if verdict.stop is not None:
+                raise ZohoAPIError("BROKEN_PAGING", verdict.stop)
+            if not page.info.more_records or not page.info.next_index:
                 return
-            if next_index in seen:
-                raise ZohoAPIError(
-                    "INVALID_RESPONSE",
-                    "Zoho returned a next_index it had returned before: stopping instead of looping.",
-                )
-            seen.add(next_index)
-            index = next_index
+            index = page.info.next_index
 
     async def get_email(
         self, module: str, record_id: str, message_id: str, *, user_id: str | None = None, retries: int | None = None
     ) -> EmailDetail | None:
         """One email with its body and attachments; None when Zoho has nothing (204)."""
-        path = f"{self._emails_path(module, record_id)}/{_segment(message_id, 'message id')}"
+        path = f"{self._emails_path(module, record_id)}/{_quoted_segment(message_id, 'message id')}"
         if user_id is not None:
-            user_id = _segment(user_id, "user id")
+            user_id = _query_id(user_id, "user id")
         body = await self._get_json(path, {"user_id": user_id}, retries=retries)
         emails = body.get("Emails") if body else None
         if not isinstance(emails, list) or not emails:
@@ -461,26 +640,47 @@ class ZohoClient:
 
     @asynccontextmanager
     async def download_attachment(
-        self, module: str, record_id: str, *, message_id: str, user_id: str, attachment_id: str, name: str
+        self,
+        module: str,
+        record_id: str,
+        *,
+        message_id: str,
+        user_id: str,
+        attachment_id: str,
+        name: str,
+        max_bytes: int | None = None,
     ) -> AsyncIterator[Download]:
-        """Stream one attachment: `async with client.download_attachment(...) as d: async for b in d.aiter_bytes()`."""
+        """Stream one attachment: `async with client.download_attachment(...) as d: async for b in d.aiter_bytes()`.
+
+        `max_bytes` bounds what is accepted (`attachment_limit(listed size)`; default: an unlisted
+        attachment's limit); a Content-Length below it bounds it further. The deadline covers the
+        request up to the answer's headers: the body streams for as long as it takes.
+        """
         path = f"{self._emails_path(module, record_id)}/actions/download_attachments"
         params = {
-            "message_id": _segment(message_id, "message id"),
-            "user_id": _segment(user_id, "user id"),
-            "id": _segment(attachment_id, "attachment id"),
+            "message_id": _query_id(message_id, "message id"),
+            "user_id": _query_id(user_id, "user id"),
+            "id": _query_id(attachment_id, "attachment id"),
             "name": name,
         }
         if not name:
             raise UsageError("An attachment download needs the attachment's name.")
+        limit = UNLISTED_ATTACHMENT_BYTES if max_bytes is None else max_bytes
         response = await self._send(path, params, stream=True)
         if response is None:
             raise ZohoAPIError("NO_CONTENT", "Zoho had no content for this attachment (HTTP 204).", status=204)
+        assert isinstance(response, httpx.Response)
         try:
             filename = filename_from_disposition(response.headers.get("content-disposition")) or name
             length = response.headers.get("content-length")
             size = int(length) if length and length.strip().isdigit() else None
-            yield Download(response, filename, size)
+            if size is not None and size > limit:
+                raise ZohoAPIError(
+                    "ATTACHMENT_TOO_LARGE",
+                    f"Zoho announced {size_text(size)} for an attachment of at most {size_text(limit)}: not saved.",
+                    status=response.status_code,
+                )
+            yield Download(response, filename, size, limit if size is None else size)
         finally:
             try:
                 await response.aclose()

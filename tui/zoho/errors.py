@@ -31,17 +31,29 @@ HINTS: dict[str, str] = {
     "TOO_MANY_REQUESTS": "Zoho's rate limit was hit (daily API credits or too many calls at once): "
     "wait a few minutes, or ask your admin about the org's API credits.",
     "NETWORK": "Zoho could not be reached: check the network connection (and a proxy, if you use one).",
+    # Answers that lie or misbehave.
+    "INVALID_RESPONSE": "Check --api-domain and --api-version: they must point at Zoho CRM's API. If they do, "
+    "Zoho (or a proxy between) is misbehaving: try again later.",
+    "RESPONSE_TOO_LARGE": "No answer of Zoho's API is that large: check --api-domain (or a proxy between), "
+    "then try again later.",
+    "BROKEN_PAGING": "What was read is kept. Try again later; if it happens again, tell Zoho support which record "
+    "and email type it was.",
+    "ATTACHMENT_TOO_LARGE": "Zoho sent more than the attachment's listed size: nothing was saved. Try again later, "
+    "or download it from Zoho CRM's web page.",
     # OAuth token endpoint errors (HTTP 200 with {"error": ...}).
     "invalid_code": "The grant code or refresh token is used, expired or revoked: generate a new grant code "
     "in Zoho's API console and run `crm-emails auth login`.",
     "invalid_client": "Zoho does not know this client id/secret in that data center: check both, "
     "and the --dc you chose.",
-    "Access Denied": "Zoho throttled token requests (too many in a short time): wait 10 minutes, then try again.",
+    "Access Denied": "Zoho throttled new access tokens (more than 10 in 10 minutes for one refresh token): "
+    "wait 10 minutes, then try again. Each launch reuses the last token (kept in the keyring, or in the token "
+    "cache for credentials from the environment), so this comes from many hosts or scripts sharing one refresh token.",
     "invalid_redirect_uri": "The client is not a Self Client: create a Self Client in Zoho's API console.",
     # Local problems.
     "USAGE": "Check the command's arguments (`crm-emails --help`).",
     "NO_CREDENTIALS": "Run `crm-emails auth login`, or set ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET and ZOHO_REFRESH_TOKEN.",
-    "KEYRING": "Set ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET and ZOHO_REFRESH_TOKEN instead, or install a file keyring "
+    "KEYRING": "Set ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET and ZOHO_REFRESH_TOKEN instead (`crm-emails auth login "
+    "--print-env` prints them), or install a file keyring "
     "(pip install keyrings.cryptfile; PYTHON_KEYRING_BACKEND=keyrings.cryptfile.cryptfile.CryptFileKeyring), "
     "or unlock one over SSH: dbus-run-session -- sh -c 'echo pw | gnome-keyring-daemon --unlock; crm-emails'.",
 }
