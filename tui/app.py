@@ -139,6 +139,11 @@ class CrmEmailsApp(App[None]):
         while len(self.screen_stack) > 1:
             self.pop_screen()
 
+    def back_from_the_bottom(self) -> None:
+        """Every screen above the connecting screen went (it should not happen): the picker, if connected."""
+        if self.client is not None and len(self.screen_stack) == 1:
+            self._show(PickerScreen())
+
     def _show(self, screen: Screen) -> None:
         """`screen` alone over the connecting screen."""
         self._clear_to_base()
@@ -190,6 +195,9 @@ class CrmEmailsApp(App[None]):
         Offline or rate limited, the name is asked again once a later call gets an answer.
         """
         self._name_later = None
+        known = self._known_record(module, record_id)
+        if known is not None:
+            return known  # opened before in this launch, or lately: its name is known
         try:
             record = await self._fetch_named(module, record_id)
         except AuthError as error:
@@ -249,6 +257,14 @@ class CrmEmailsApp(App[None]):
         elif record.name and record != session.record:
             session.record = record
         return session
+
+    def _known_record(self, module: str, record_id: str) -> Record | None:
+        """The named record from this launch's sessions or the recent records; None when its name is unknown."""
+        if self.client is not None:
+            session = self.sessions.get((self.profile, self._org_key(), module, record_id))
+            if session is not None and session.record.name:
+                return session.record
+        return next((r for r in self.recent_records if (r.module, r.id) == (module, record_id) and r.name), None)
 
     def _org_key(self) -> str:
         """Which org the connection reads: its API host and Self Client (two orgs never share a session)."""

@@ -103,7 +103,7 @@ async def test_refused_credentials_on_the_first_call_open_the_auth_problem_scree
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await wait_for_screen(pilot, AuthProblemScreen)
         text = screen_text(screen)
-        assert "Zoho did not accept the saved credentials" in text
+        assert "Zoho did not accept the credentials" in text
         assert "crm-emails auth login" in text
 
 

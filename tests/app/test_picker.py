@@ -353,3 +353,19 @@ async def test_a_failed_module_list_falls_back_and_o_tries_again(tmp_path):
         assert [m.api_name for m in picker.modules][-1] == "Projects"
         assert not panel.has_class("-visible")
         assert result_lines(picker)[0].startswith("Nora Empty")
+
+
+async def test_enter_then_escape_at_once_keeps_a_record_on_screen(tmp_path):
+    """Keys sent faster than the screens change: Escape reaches the picker the record screen replaced."""
+    from textual import events
+
+    app, sandbox = make_demo_app(start=LEAD_MAIN, state_dir=tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_screen(pilot, RecordScreen)
+        await pilot.press("o")
+        await wait_for_screen(pilot, PickerScreen)
+        app.post_message(events.Key("enter", "\r"))  # opens the recent record, replacing the picker
+        app.post_message(events.Key("escape", "\x1b"))
+        await settle(pilot)
+        await wait_until(pilot, lambda: isinstance(app.screen, RecordScreen), "a record on screen")
+        assert len(app.screen_stack) == 2

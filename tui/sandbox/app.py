@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -66,6 +67,7 @@ class Sandbox:
         self.accounts = Accounts(self.data.ids, clock, scopes)
         self.crm = Crm(self.data)
         self.calls: list[Call] = []  # every CRM API request, in order
+        self.faults_injected: Counter[str] = Counter()  # "429", "500", "drop", "token refused": how many were answered so
         self.token_calls: list[Call] = []  # every Zoho Accounts request
         self.requests_in_flight = 0
         self.most_in_flight = 0  # the most requests seen at once (the client promises at most 4)
@@ -114,6 +116,7 @@ class Sandbox:
             self.calls.append(Call(method, path, params))
             fault = self.faults.draw()
             if fault is not None:
+                self.faults_injected[fault] += 1
                 return self._fault(fault)
             # Split before decoding: a message id may hold an encoded "/".
             segments = [unquote(s) for s in (raw_path or path).split("/") if s][1:]  # after "crm"
@@ -191,6 +194,7 @@ class Sandbox:
             raise Refusal(zoho_error(401, "AUTHENTICATION_FAILURE", MESSAGES["AUTHENTICATION_FAILURE"]))
         token = self.accounts.access_token(value.strip(), self.faults.expire_after)
         if token is None:
+            self.faults_injected["token refused"] += 1
             raise Refusal(zoho_error(401, "INVALID_TOKEN", MESSAGES["INVALID_TOKEN"]))
         for needed in route.scopes:
             if not any(scope_covers(granted, needed, route.module) for granted in token.scopes):

@@ -14,6 +14,8 @@ from tui.render.safe import one_line
 from tui.render.sizes import human_size
 from tui.screens.menu import MenuScreen, menu_bindings
 from tui.zoho.models import Attachment
+from tui.widgets.access import close
+from tui.widgets.guard import guarded
 
 ALL_ID = "all"
 
@@ -60,9 +62,10 @@ class AttachmentMenu(MenuScreen[tuple[Attachment, ...] | None]):
         yield OptionList(*options, id="attachment-menu-options")
 
     @on(OptionList.OptionSelected)
+    @guarded
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option.id == ALL_ID:
-            self.dismiss(self.attachments)
+            close(self, self.attachments)
         else:
-            self.dismiss((self.attachments[event.option_index],))
+            close(self, (self.attachments[event.option_index],))

@@ -16,6 +16,7 @@ from textual.widgets import Footer, Header, Static
 
 from tui.render.safe import clean, one_line
 from tui.widgets.access import crm_app
+from tui.widgets.guard import guarded
 from tui.widgets.error_panel import error_text
 from tui.widgets.status_line import StatusLine
 from tui.zoho.errors import AuthError, CredentialsError, ZohoError
@@ -24,8 +25,13 @@ from tui.zoho.errors import AuthError, CredentialsError, ZohoError
 def _heading(error: ZohoError) -> str:
     if isinstance(error, CredentialsError):
         return "No Zoho credentials could be read (the error is below). To connect:"
+    if isinstance(error, AuthError) and error.code == "Access Denied":
+        return (
+            "Zoho will not make a new access token just now: too many token requests in ten minutes "
+            "(the error below says when to try again)."
+        )
     if isinstance(error, AuthError):
-        return "Zoho did not accept the saved credentials (the error is below). To connect again:"
+        return "Zoho did not accept the credentials (the error is below). To connect again:"
     return "Could not connect to Zoho (the error is below). To connect:"
 
 
@@ -114,5 +120,6 @@ class AuthProblemScreen(Screen[None]):
         yield StatusLine("not connected")
         yield Footer()
 
+    @guarded
     def action_retry(self) -> None:
         crm_app(self).reconnect()

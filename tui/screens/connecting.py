@@ -8,6 +8,8 @@ from textual.containers import Center, Middle
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from tui.widgets.access import crm_app
+from tui.widgets.guard import guarded
 from tui.widgets.status_line import StatusLine
 
 
@@ -33,6 +35,17 @@ class ConnectingScreen(Screen[None]):
                 yield Static(Text(self.message), id="message")
         yield StatusLine("starting")
         yield Footer()
+
+    @guarded
+    def on_screen_resume(self) -> None:
+        # The bottom of the stack: shown again only if every screen above it went. Never leave the
+        # person on it once connected: after a moment (a record may be on its way) show the picker.
+        self.set_timer(0.5, self._not_left_here)
+
+    @guarded
+    def _not_left_here(self) -> None:
+        if self.app.screen is self:
+            crm_app(self).back_from_the_bottom()
 
     def set_message(self, message: str) -> None:
         self.message = message

@@ -19,6 +19,9 @@ from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Input, Static
 
+from tui.widgets.access import close
+from tui.widgets.guard import guarded
+
 NAVIGATION = "Navigation"
 APP = "App"
 # Actions that move the cursor, the focus or the view rather than act on an email.
@@ -195,11 +198,14 @@ class HelpScreen(ModalScreen[None]):
         # Over the footer of the screen below, whose keys do nothing while help is open.
         yield Footer()
 
+    @guarded
     def action_close(self) -> None:
-        self.dismiss(None)
+        close(self, None)
 
+    @guarded
     def action_scroll_down(self) -> None:
         self.query_one(VerticalScroll).scroll_relative(y=1, animate=False)
 
+    @guarded
     def action_scroll_up(self) -> None:
         self.query_one(VerticalScroll).scroll_relative(y=-1, animate=False)

@@ -15,6 +15,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList
 
+from tui.widgets.access import close
+from tui.widgets.guard import guarded
+
 ResultType = TypeVar("ResultType")
 
 
@@ -67,11 +70,14 @@ class MenuScreen(ModalScreen[ResultType]):
         """The menu's OptionList."""
         yield OptionList()
 
+    @guarded
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
 
+    @guarded
     def action_choose(self) -> None:
         self.query_one(OptionList).action_select()
 
+    @guarded
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        close(self, None)

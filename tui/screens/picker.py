@@ -19,7 +19,7 @@ from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.render.safe import one_line
-from tui.widgets.access import OnCrmApp
+from tui.widgets.access import OnCrmApp, close
 from tui.widgets.error_panel import ErrorPanel, unexpected
 from tui.widgets.guard import guarded
 from tui.widgets.status_line import StatusLine
@@ -440,6 +440,7 @@ class PickerScreen(OnCrmApp, Screen[None]):
         }[direction]
         move()
 
+    @guarded
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "close":
             # Escape goes back to the record under the picker, when there is one.
@@ -451,4 +452,4 @@ class PickerScreen(OnCrmApp, Screen[None]):
 
     @guarded
     def action_close(self) -> None:
-        self.dismiss(None)
+        close(self, None)

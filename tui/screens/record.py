@@ -241,10 +241,7 @@ class RecordScreen(OnCrmApp, Screen):
                 action = f"Press {RETRY_KEY} to try again."
             email_list.show_error(feed.error, action=action)
         elif feed.stopped is not None:
-            stopped = ZohoAPIError(
-                "INVALID_RESPONSE", feed.stopped, hint="r reads the newest emails again; nothing more is asked meanwhile."
-            )
-            email_list.show_error(stopped, title="Paging stopped")
+            email_list.show_error(ZohoAPIError("BROKEN_PAGING", feed.stopped), title="Paging stopped")
         else:
             email_list.clear_error()
         self.query_one(StatusLine).set_context(f"{self.record.display} · {feed.filter.label} · {loaded}")
@@ -637,6 +634,7 @@ class RecordScreen(OnCrmApp, Screen):
         self.email_list.table.focus()
         self._refresh_keys()
 
+    @guarded
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "retry":
             feed = self.feed

@@ -20,6 +20,8 @@ from tui.session.filters import EmailFilter
 from tui.zoho.catalog import USER_EMAILS, email_types_for
 from tui.zoho.errors import ZohoError
 from tui.zoho.models import User
+from tui.widgets.access import close
+from tui.widgets.guard import guarded
 
 
 def user_label(user: User) -> str:
@@ -51,6 +53,7 @@ class TypeFilterScreen(MenuScreen[EmailFilter | None]):
     def compose_options(self):
         yield OptionList(id="type-filter-options")
 
+    @guarded
     def on_mount(self) -> None:
         self._fill()  # before MenuScreen.on_mount focuses the list
 
@@ -113,8 +116,9 @@ class TypeFilterScreen(MenuScreen[EmailFilter | None]):
         return options
 
     @on(OptionList.OptionSelected)
+    @guarded
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         choice = self._choices.get(event.option.id or "")
         if choice is not None:
-            self.dismiss(choice)
+            close(self, choice)

@@ -2,10 +2,10 @@
 
 Pure state and the rules for merging what Zoho answers; no I/O. `RecordSession`
 does the reading and calls these. Zoho pages ten at a time behind an opaque
-`next_index`, so a feed remembers where the next page starts, every index it has
-asked (none is asked twice: a Zoho that hands out the same index again, an empty
-page that claims more, or a page of only known emails ends the walk with a
-sentence instead of spending credits in a loop), and what went wrong last.
+`next_index`, so a feed remembers where the next page starts, its walk through
+the pages (`tui.zoho.paging.PageWalk`: no index is asked twice, and an empty page
+that claims more or a page of only known emails ends the walk with a sentence
+instead of spending credits in a loop), and what went wrong last.
 """
 
 from __future__ import annotations
@@ -16,8 +16,7 @@ from tui.session.backoff import Backoff
 from tui.session.filters import EmailFilter
 from tui.zoho.errors import ZohoError
 from tui.zoho.models import Email, EmailPage
-
-BROKEN_PAGING = "Zoho's paging looks broken"
+from tui.zoho.paging import PageWalk
 
 
 @dataclass(eq=False)
@@ -28,7 +27,7 @@ class EmailFeed:
     next_index: str | None = None
     more: bool = True
     pages: int = 0  # pages applied since the list (re)started
-    asked: set[str] = field(default_factory=set)  # next_index values requested this launch
+    walk: PageWalk = field(default_factory=PageWalk)  # this walk's pages: none asked twice in a launch
     generation: int = 0  # bumped when the list starts afresh: a page read before that is dropped
     paging: bool = False  # a page request is out (or waiting to be retried)
     refreshing: bool = False
@@ -60,29 +59,16 @@ class EmailFeed:
 
     def add_page(self, page: EmailPage, index: str | None) -> list[Email]:
         """Apply a page read at `index` at the bottom: new emails appended, known ones updated in place."""
-        if index is not None:
-            self.asked.add(index)
+        verdict = self.walk.told(index, page)
         fresh = self._update_and_split(page.emails)
         self.emails.extend(fresh)
         self.ids.update(e.message_id for e in fresh)
         self.pages += 1
         self.next_index = page.info.next_index
         self.more = page.info.more_records
-        if self.more:
-            self.stopped = self._broken(page, fresh)
-            if self.stopped is not None:
-                self.more = False
+        if self.more and verdict.stop is not None:
+            self.stopped, self.more = verdict.stop, False
         return fresh
-
-    def _broken(self, page: EmailPage, fresh: list[Email]) -> str | None:
-        kept = f"the {self.count} email{'s' if self.count != 1 else ''} read are kept"
-        if not page.emails:
-            return f"{BROKEN_PAGING}: it sent an empty page and said there were more; {kept}."
-        if not fresh:
-            return f"{BROKEN_PAGING}: it sent a page of emails already listed and said there were more; {kept}."
-        if self.next_index in self.asked:
-            return f"{BROKEN_PAGING}: it pointed back to a page it had already sent; {kept}."
-        return None
 
     def add_newest(self, emails: list[Email], *, next_index: str | None, more: bool) -> int:
         """Merge a re-read first page (or pages) in: new emails on top, known ones updated in place.
@@ -93,7 +79,7 @@ class EmailFeed:
         known = {e.message_id for e in emails if e.message_id in self.ids}
         if not known and self.emails:
             self.emails, self.ids = [], set()
-            self.asked.clear()
+            self.walk = PageWalk()
             self.generation += 1
             self.stopped = None
             self.next_index, self.more, self.pages = next_index, more, 1

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
+
+from textual.screen import Screen
 
 if TYPE_CHECKING:
     from tui.app import CrmEmailsApp
@@ -19,3 +21,11 @@ class OnCrmApp:
     @property
     def crm(self) -> CrmEmailsApp:
         return crm_app(self)
+
+
+def close(screen: Screen[Any], result: Any = None) -> None:
+    """Dismiss `screen` if it is still the top one. Textual's `dismiss` pops whatever is on top: a
+    key that reached a screen just replaced (Enter, then Escape at once in the picker) would close
+    the screen that replaced it, and leave the person on an empty one."""
+    if screen.is_attached and screen.app.screen is screen:
+        screen.dismiss(result)

@@ -30,6 +30,7 @@ from tui.render.safe import clean, one_line
 from tui.widgets.error_panel import ErrorPanel
 from tui.zoho.errors import ZohoError
 from tui.zoho.models import Email, EmailDetail
+from tui.widgets.guard import guarded
 
 RENDERING = "rendering…"
 LOADING = "loading…"
@@ -193,6 +194,7 @@ class EmailDetailView(Vertical):
         yield ErrorPanel(title="Could not load this email", id="detail-error")
         yield BodyView(id="detail-body")
 
+    @guarded
     def on_mount(self) -> None:
         self.show_nothing("No email selected.")
 
@@ -355,6 +357,7 @@ class EmailDetailView(Vertical):
         self.rendering = False
         self._set_body(lines, keep_position=keep_position)
 
+    @guarded
     def on_resize(self, event: events.Resize) -> None:
         # Text is wrapped to the pane: wrap it again when the pane's width changed.
         if self.email is None or self.body.text_width == self._info_width:

@@ -71,15 +71,18 @@ class EmailTable(DataTable[Text]):
         height = self.scrollable_content_region.height - (self.header_height if self.show_header else 0)
         return max(height, 0)
 
+    @guarded
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open_email":
             return self.row_count > 0  # no "Open" in the footer while there is nothing to open
         # DataTable's left/right keys move a cell cursor; a row cursor has nowhere to go sideways.
         return action not in _SIDEWAYS
 
+    @guarded
     def action_open_email(self) -> None:
         self.action_select_cursor()  # an action of its own: help lists it with the email keys, not the moves
 
+    @guarded
     def action_half_page(self, direction: int) -> None:
         if self.row_count:
             step = max(self.visible_rows // 2, 1)
@@ -155,6 +158,7 @@ class EmailList(Vertical):
         yield Static(id="email-list-note", markup=False)
         yield ErrorPanel(title="Could not load emails", id="email-list-error")
 
+    @guarded
     def on_mount(self) -> None:
         self.watch(self.table, "scroll_y", self._viewport_moved, init=False)
         self.set_class(True, "-empty")

@@ -13,6 +13,7 @@ from textual.widget import Widget
 
 from tui.render.safe import one_line
 from tui.widgets.access import OnCrmApp
+from tui.widgets.guard import guarded
 
 _SEPARATOR = " · "
 
@@ -38,6 +39,7 @@ class StatusLine(OnCrmApp, Widget):
         super().__init__(id=id, classes=classes)
         self._context_text = context
 
+    @guarded
     def on_mount(self) -> None:
         # Each screen has its own status line; all of them follow the app's counters.
         self.watch(self.app, "api_calls", self._app_changed, init=False)
