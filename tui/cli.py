@@ -1,7 +1,7 @@
 """The `crm-emails` command: argument parsing and the non-interactive commands.
 
-`crm-emails [MODULE RECORD_ID | URL]` opens the app; `auth`, `export` and
-`sandbox` run without a screen. Imports stay lazy so `--help` answers without
+`crm-emails [MODULE RECORD_ID | URL]` opens the app; `auth`, `export`,
+`sandbox`, `store` and `search` run without a screen. Imports stay lazy so `--help` answers without
 loading Textual, httpx or keyring.
 
 Exit codes: 0 success, 1 an API or credentials error (its code and hint are
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from tui.zoho.client import ZohoClient
     from tui.zoho.errors import ZohoError
 
-COMMANDS = ("auth", "export", "sandbox")
+COMMANDS = ("auth", "export", "sandbox", "store", "search")
 DATA_CENTER_KEYS = ("us", "eu", "in", "au", "jp", "cn", "ca", "sa", "uk")  # tui.zoho.catalog.DATA_CENTERS, kept import-free
 
 
@@ -51,7 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
             "commands (run `crm-emails COMMAND --help`):\n"
             "  auth login|status|logout   connect a Zoho org (credentials go to the OS keyring)\n"
             "  export MODULE RECORD_ID    every email of a record as JSON Lines\n"
-            "  sandbox                    run the fake Zoho on loopback\n\n"
+            "  sandbox                    run the fake Zoho on loopback\n"
+            "  search QUERY               search the stored emails (no API call)\n"
+            "  store [forget]             the local store: what it holds; forget a record or all\n\n"
             "examples:\n"
             "  crm-emails --demo                       the app on built-in demo data\n"
             "  crm-emails Leads 4150868000000250001    open one record\n"
@@ -63,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser.add_argument("--version", action="version", version=f"crm-emails {__version__}")
     parser.add_argument("--demo", action="store_true", help="run on the built-in sandbox: no account, no network")
+    parser.add_argument("--no-store", action="store_true", help="keep nothing on disk: no local store (env CRM_EMAILS_NO_STORE=1)")
     parser.add_argument("target", nargs="*", metavar="MODULE RECORD_ID | URL", help="the record to open (default: the record picker)")
     _connection_options(parser, defaults=True)
     return parser
@@ -105,6 +108,7 @@ def build_command_parser() -> argparse.ArgumentParser:
     export.add_argument("--owner-id", metavar="ID", help="whose mailbox (only with --type user_emails)")
     export.add_argument("--bodies", action="store_true", help="merge each email's detail (content, attachments): one more call per email")
     export.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
+    export.add_argument("--from-store", action="store_true", help="write the stored list: no API call")
 
     # No connection options: the sandbox serves credentials, it uses none.
     sandbox = commands.add_parser(
@@ -121,6 +125,9 @@ def build_command_parser() -> argparse.ArgumentParser:
     sandbox.add_argument(
         "--faults", default="", metavar="SPEC", help="e.g. 429=0.1,500=0.05,drop=0.02,expire=100 (also latency=MS)"
     )
+    from tui.store.commands import add_parsers
+
+    add_parsers(commands)
     return parser
 
 
@@ -181,6 +188,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_export(args)
         if args.command == "sandbox":
             return run_sandbox(args)
+        if args.command in ("store", "search"):
+            from tui.store.commands import run
+
+            return run(args)
         return run_app(args)
     except (CliUsageError, UsageError) as error:
         message = error.message if isinstance(error, ZohoError) else str(error)
@@ -442,6 +453,10 @@ async def auth_logout(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    if args.from_store:
+        from tui.store.commands import export_from_store
+
+        return export_from_store(args)
     import asyncio
 
     from tui.zoho.client import check_email_filters
