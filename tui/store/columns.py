@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+_LINKED_TEXT = re.compile(r"\[([^\[\]\n]*)\]\[\d+\]")  # "[report][1]": the app's reference link
 _LINK_MARK = re.compile(r"\[\d+\]")
 
 
@@ -33,7 +34,9 @@ def text(value: Any) -> str | None:
 def epoch(value: Any) -> int | None:
     """Seconds since 1970 (UTC) of an ISO-8601 time, or None when it cannot be read or placed.
 
-    A time without an offset is taken to be UTC, as the app's dates do.
+    A time without an offset is taken to be UTC, as the app's dates do. A time
+    before 1970 (`0001-01-01T00:00:00+14:00` is a placeholder, and not even a
+    date in UTC) is no time an email was sent: None.
     """
     if not isinstance(value, str) or not value.strip():
         return None
@@ -44,7 +47,8 @@ def epoch(value: Any) -> int | None:
         moment = datetime.fromisoformat(raw)
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=timezone.utc)
-        return int(moment.timestamp())
+        moment = moment.astimezone(timezone.utc)
+        return int(moment.timestamp()) if moment.year >= 1970 else None
     except (ValueError, OverflowError, OSError):
         return None
 
@@ -156,4 +160,4 @@ def body_text(detail: Any, message_id: str) -> str:
         shown = before
     elif shown.startswith(f"{LINKS_HEADING}\n"):
         shown = ""
-    return _LINK_MARK.sub("", shown).strip()
+    return _LINK_MARK.sub("", _LINKED_TEXT.sub(r"\1", shown)).strip()

@@ -98,9 +98,10 @@ V1: Migration = (
         name TEXT,
         detail TEXT,
         opened_at REAL,
+        opened_order INTEGER,  -- rises with each opening: the clock may stand still or step back
         PRIMARY KEY (scope_id, module, record_id)
     ) WITHOUT ROWID""",
-    "CREATE INDEX records_by_opened ON records (scope_id, opened_at)",
+    "CREATE INDEX records_by_opened ON records (scope_id, opened_order)",
     # The person's own marks on an email.
     """CREATE TABLE marks (
         scope_id INTEGER NOT NULL REFERENCES scopes (id) ON DELETE CASCADE,

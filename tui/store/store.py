@@ -528,11 +528,17 @@ class Store:
         Call it with `opened=True` only once the record really opened: one that failed is not recent.
         """
         with self._write() as db:
+            order = None
+            if opened:
+                (order,) = db.execute("SELECT coalesce(max(opened_order), 0) + 1 FROM records WHERE scope_id = ?",
+                                      (scope.id,)).fetchone()
             db.execute(
-                "INSERT INTO records (scope_id, module, record_id, name, detail, opened_at) VALUES (?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (scope_id, module, record_id) DO UPDATE SET name = coalesce(excluded.name, name), "
-                "detail = coalesce(excluded.detail, detail), opened_at = coalesce(excluded.opened_at, opened_at)",
-                (scope.id, module, record_id, name or None, detail or None, self.clock() if opened else None),
+                "INSERT INTO records (scope_id, module, record_id, name, detail, opened_at, opened_order) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (scope_id, module, record_id) DO UPDATE SET "
+                "name = coalesce(excluded.name, name), detail = coalesce(excluded.detail, detail), "
+                "opened_at = coalesce(excluded.opened_at, opened_at), "
+                "opened_order = coalesce(excluded.opened_order, opened_order)",
+                (scope.id, module, record_id, name or None, detail or None, self.clock() if opened else None, order),
             )
 
     def record_name(self, scope: Scope, module: str, record_id: str) -> str | None:
@@ -545,8 +551,8 @@ class Store:
         """The records opened in this scope, most recent first."""
         with self._read() as db:
             rows = db.execute(
-                "SELECT module, record_id, name, detail FROM records WHERE scope_id = ? AND opened_at IS NOT NULL "
-                "ORDER BY opened_at DESC, rowid DESC LIMIT ?", (scope.id, limit)).fetchall()
+                "SELECT module, record_id, name, detail FROM records WHERE scope_id = ? AND opened_order IS NOT NULL "
+                "ORDER BY opened_order DESC LIMIT ?", (scope.id, limit)).fetchall()
         return [Record(module, record_id, name, detail) for module, record_id, name, detail in rows]
 
     # --- marks ---------------------------------------------------------------------------------------
