@@ -44,7 +44,7 @@ def found(seeded, query, **options) -> list[str]:
 def test_an_empty_query_lists_everything_newest_first(seeded):
     assert found(seeded, "") == ALL
     store, scope = seeded
-    hit = store.search(scope, "m1 overdue ").hits or store.search(scope, "overdue").hits
+    hit = store.search(scope, "overdue").hits
     assert (hit[0].module, hit[0].record_id, hit[0].record_name, hit[0].sender, hit[0].subject) == (
         "Leads", "100", "Ada Lovelace", "Ada Lovelace", "Invoice INV-001 overdue")
     assert hit[0].item["summary"] == "Customer asks about the invoice" and hit[0].time == "2026-03-04T10:00:00+00:00"
@@ -151,8 +151,8 @@ def test_scopes_are_searched_apart_or_together(seeded):
     store.append_page(other, *LEAD, "", [item("m1", "Invoice from the other org")], next_index=None, more=False)
     assert found(seeded, "other") == []
     both = store.search([scope, other], "invoice")
-    assert [(h.message_id, h.subject) for h in both.hits][-1] == ("m1", "Invoice from the other org") or both.total == 3
-    assert both.total == 3
+    assert sorted(h.subject for h in both.hits) == ["Invoice INV-001 overdue", "Invoice from the other org",
+                                                    "Invoice paid"]
     assert store.search(store.scopes("default"), "other").total == 1
 
 
