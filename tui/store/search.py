@@ -42,7 +42,7 @@ FOLD_FUNCTION = "crm_fold"
 
 
 def fold(text: str | None) -> str:
-    """Text as the LIKE fallback compares it: no case, no diacritics, runs of spaces as one."""
+    """Text as the LIKE fallback compares it: no case, no diacritics."""
     if not text:
         return ""
     decomposed = unicodedata.normalize("NFKD", text)

@@ -22,7 +22,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from pathlib import Path
@@ -246,13 +246,20 @@ class Store:
 
     # --- transactions -----------------------------------------------------------------------
 
+    def _write(self) -> AbstractContextManager[sqlite3.Connection]:
+        """One short write transaction (taking the write lock at once); any failure of the file is a StoreError."""
+        return self._transaction("BEGIN IMMEDIATE", "written")
+
+    def _read(self) -> AbstractContextManager[sqlite3.Connection]:
+        """One read transaction (a consistent snapshot); failures are StoreErrors."""
+        return self._transaction("BEGIN", "read")
+
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """One short write transaction; any failure of the file is a StoreError."""
+    def _transaction(self, begin: str, doing: str) -> Iterator[sqlite3.Connection]:
         with self._lock:
             db = self._connection()
             try:
-                db.execute("BEGIN IMMEDIATE")
+                db.execute(begin)
                 try:
                     yield db
                 except BaseException:
@@ -266,22 +273,7 @@ class Store:
                         db.execute("ROLLBACK")
                     except sqlite3.Error:
                         pass
-                raise StoreError(f"The local store could not be written: {_reason(error)}.") from None
-
-    @contextmanager
-    def _read(self) -> Iterator[sqlite3.Connection]:
-        """One read transaction (a consistent snapshot); failures are StoreErrors."""
-        with self._lock:
-            db = self._connection()
-            try:
-                db.execute("BEGIN")
-                try:
-                    yield db
-                finally:
-                    if db.in_transaction:
-                        db.execute("COMMIT")
-            except (sqlite3.Error, OSError) as error:
-                raise StoreError(f"The local store could not be read: {_reason(error)}.") from None
+                raise StoreError(f"The local store could not be {doing}: {_reason(error)}.") from None
 
     def _connection(self) -> sqlite3.Connection:
         if self._db is None:
@@ -359,19 +351,13 @@ class Store:
         """
         columns = _columns(items)
         with self._write() as db:
-            feed_id = _feed_id(db, scope.id, module, record_id, filter_key)
-            email_ids = self._save_items(db, scope.id, module, record_id, columns)
-            present = _in_feed(db, feed_id, email_ids)
-            new = [i for i in email_ids if i not in present]
+            feed_id, _updated, new = self._save_into_feed(db, scope, module, record_id, filter_key, columns)
             if new:
                 highest, floor = db.execute(
                     "SELECT (SELECT max(position) FROM feed_entries WHERE feed_id = ?), sync_floor "
                     "FROM feeds WHERE id = ?", (feed_id, feed_id)).fetchone()
                 start = 0 if highest is None else highest + 1
-                if floor is not None:
-                    start = max(start, floor)
-                db.executemany("INSERT INTO feed_entries (feed_id, email_id, position) VALUES (?, ?, ?)",
-                               [(feed_id, email_id, start + n) for n, email_id in enumerate(new)])
+                _place(db, feed_id, new, start if floor is None else max(start, floor))
             if more:
                 db.execute("UPDATE feeds SET next_index = ?, more = 1, pages = pages + 1 WHERE id = ?",
                            (next_index, feed_id))
@@ -390,10 +376,7 @@ class Store:
         """
         columns = _columns(items)
         with self._write() as db:
-            feed_id = _feed_id(db, scope.id, module, record_id, filter_key)
-            email_ids = self._save_items(db, scope.id, module, record_id, columns)
-            present = _in_feed(db, feed_id, email_ids)
-            new = [i for i in email_ids if i not in present]
+            feed_id, updated, new = self._save_into_feed(db, scope, module, record_id, filter_key, columns)
             sync_next, sync_floor = db.execute("SELECT sync_next, sync_floor FROM feeds WHERE id = ?",
                                                (feed_id,)).fetchone()
             if not continued or sync_next is None or sync_floor is None:
@@ -403,19 +386,26 @@ class Store:
                 sync_next = sync_floor - SYNC_GAP
             if sync_next + len(new) > sync_floor:
                 raise StoreError("The local store cannot place this many new emails in one refresh.")
-            db.executemany("INSERT INTO feed_entries (feed_id, email_id, position) VALUES (?, ?, ?)",
-                           [(feed_id, email_id, sync_next + n) for n, email_id in enumerate(new)])
+            _place(db, feed_id, new, sync_next)
             db.execute("UPDATE feeds SET sync_next = ?, sync_floor = ? WHERE id = ?",
                        (sync_next + len(new), sync_floor, feed_id))
             if not continued:
                 db.execute("UPDATE feeds SET synced_at = ? WHERE id = ?", (synced_at, feed_id))
-        return MergeResult(new=len(new), updated=len(email_ids) - len(new), overlapped=bool(present))
+        return MergeResult(new=len(new), updated=updated, overlapped=updated > 0)
 
     def reset_feed(self, scope: Scope, module: str, record_id: str, filter_key: str) -> None:
         """Forget a feed's order and paging state (start again from page one); emails and bodies stay."""
         with self._write() as db:
             db.execute("DELETE FROM feeds WHERE scope_id = ? AND module = ? AND record_id = ? AND filter_key = ?",
                        (scope.id, module, record_id, filter_key))
+
+    def _save_into_feed(self, db: sqlite3.Connection, scope: Scope, module: str, record_id: str, filter_key: str,
+                        columns: list[ItemColumns]) -> tuple[int, int, list[int]]:
+        """Save the items and find the feed: (feed id, how many were in it already, ids of the others in order)."""
+        feed_id = _feed_id(db, scope.id, module, record_id, filter_key)
+        email_ids = self._save_items(db, scope.id, module, record_id, columns)
+        present = _in_feed(db, feed_id, email_ids)
+        return feed_id, len(present), [i for i in email_ids if i not in present]
 
     def _save_items(self, db: sqlite3.Connection, scope_id: int, module: str, record_id: str,
                     columns: list[ItemColumns]) -> list[int]:
@@ -871,6 +861,11 @@ def _feed_state(db: sqlite3.Connection, scope_id: int, module: str, record_id: s
     if row is None:
         return None
     return row[0], FeedState(filter_key, row[1], bool(row[2]), bool(row[3]), row[4], row[5], row[6], row[7])
+
+
+def _place(db: sqlite3.Connection, feed_id: int, email_ids: list[int], start: int) -> None:
+    db.executemany("INSERT INTO feed_entries (feed_id, email_id, position) VALUES (?, ?, ?)",
+                   [(feed_id, email_id, start + n) for n, email_id in enumerate(email_ids)])
 
 
 def _in_feed(db: sqlite3.Connection, feed_id: int, email_ids: list[int]) -> set[int]:
