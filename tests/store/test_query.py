@@ -98,3 +98,13 @@ def test_mistakes_are_query_errors_with_a_sentence(text, says):
     with pytest.raises(QueryError) as error:
         parse(text)
     assert says in error.value.message and error.value.message.endswith(".")
+
+
+def test_a_fixed_value_being_typed_is_a_prefix_too():
+    assert parse("status:op").terms == (StatusTerm(("opened",)),)
+    assert parse("status:s").terms == (StatusTerm(("sent", "scheduled")),)
+    assert parse("is:d").terms == (MarkTerm("done"),) and parse("has:att").terms == (AttachmentTerm(),)
+    with pytest.raises(QueryError):
+        parse("status:op ")  # complete, and not a status
+    with pytest.raises(QueryError):
+        parse("status:zz")

@@ -115,9 +115,38 @@ def test_a_file_damaged_inside_is_moved_aside(store_path):
     with open(store_path, "r+b") as damaged:
         damaged.seek(4096 * 3)
         damaged.write(os.urandom(4096 * 4))
-    with Store.open(store_path) as store:
+    with Store.open(store_path, check=True) as store:
         assert store.notice is not None and "damaged" in store.notice
     assert list(store_path.parent.glob("store.sqlite3.corrupt-*"))
+
+
+def test_damage_met_while_reading_is_checked_and_moved_aside_on_the_next_open(store_path, clock):
+    with Store.open(store_path, clock=clock) as store:
+        scope = store.scope("default", "org")
+        store.append_page(scope, "Leads", "1", "", [item(f"m{n}", "x" * 3000) for n in range(200)],
+                          next_index=None, more=False)
+    with open(store_path, "r+b") as damaged:
+        damaged.seek(4096 * 20)
+        damaged.write(b"\xff" * 4096 * 40)
+    clock.now += 3600  # checked an hour ago: no quick_check on this open
+    with Store.open(store_path, clock=clock) as store:
+        assert store.notice is None
+        with pytest.raises(StoreError) as error:
+            store.load_feed(scope, "Leads", "1", "")
+        assert "damaged" in error.value.message
+    with Store.open(store_path, clock=clock) as store:
+        assert store.notice is not None and "damaged" in store.notice
+    assert not files.damage_marker(store_path).exists()
+
+
+def test_a_week_old_check_is_done_again(store_path, clock):
+    Store.open(store_path, clock=clock).close()
+    with open(store_path, "r+b") as damaged:
+        damaged.seek(4096 * 2)
+        damaged.write(b"\xff" * 4096 * 2)
+    clock.now += 8 * 24 * 3600
+    with Store.open(store_path, clock=clock) as store:
+        assert store.notice is not None
 
 
 def test_a_file_from_a_newer_crm_emails_is_moved_aside(store_path):

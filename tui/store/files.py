@@ -89,6 +89,11 @@ def _tighten(path: Path, mode: int) -> None:
         os.chmod(path, mode)
 
 
+def damage_marker(path: Path) -> Path:
+    """An empty file beside the store saying a damaged page was met: check the file on the next open."""
+    return path.with_name(path.name + ".damaged")
+
+
 def move_aside(path: Path, why: str, clock: Callable[[], float] = time.time) -> Path:
     """Rename the store (and its -wal/-shm) to `store.sqlite3.<why>-<timestamp>`; modes are kept."""
     stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(clock()))

@@ -13,7 +13,8 @@
     -word  -"phrase"  -is:done   a leading '-' negates a word, a phrase or a qualifier
 
 Terms are ANDed. The query's last bare word is a prefix while it is being
-typed (`invo` finds `invoice`): it is complete once a space follows it.
+typed (`invo` finds `invoice`): it is complete once a space follows it. So
+is the value of a last `status:`, `is:` or `has:` (`status:op`, `is:d`).
 Qualifier names and their fixed values are case-insensitive. An unknown
 qualifier, a bad value or a bad date is a `QueryError` whose message is one
 sentence for the person. A word that merely contains a colon after digits or
@@ -182,6 +183,14 @@ def _term(token: _Token) -> Term | None:
     if name in _TEXT_FIELDS:
         return TextTerm(value, _TEXT_FIELDS[name], phrase=token.quoted, prefix=token.last_open, negated=negated)
     word = value.strip().lower()
+    if token.last_open and not token.quoted:
+        # Still being typed: `status:op` already means opened, `status:s` sent or scheduled.
+        known = {"status": STATUS_KINDS, "is": MARK_STATES, "has": ("attachment",)}.get(name, ())
+        started = [k for k in known if k.startswith(word)]
+        if name == "status" and started and word not in STATUS_KINDS:
+            return StatusTerm(tuple(a for k in started for a in STATUS_ALIASES.get(k, (k,))), negated)
+        if len(started) == 1:
+            word = started[0]
     if name == "status":
         if word not in STATUS_KINDS:
             raise QueryError(f"status:{value} is not a status Zoho reports: use one of {', '.join(STATUS_KINDS)}.")

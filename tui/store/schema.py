@@ -60,7 +60,7 @@ V1: Migration = (
         id INTEGER PRIMARY KEY,
         scope_id INTEGER NOT NULL REFERENCES scopes (id) ON DELETE CASCADE,
         message_id TEXT NOT NULL,
-        raw TEXT NOT NULL,
+        raw BLOB NOT NULL,  -- zlib-compressed JSON: bodies are most of a store's size
         body_text TEXT NOT NULL DEFAULT '',
         UNIQUE (scope_id, message_id)
     )""",

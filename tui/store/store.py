@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.store import files
-from tui.store.columns import ItemColumns, body_text, dump, item_columns
+from tui.store.columns import ItemColumns, body_text, item_columns, pack, unpack
 from tui.store.query import MARK_STATES, Query, parse
 from tui.store.schema import CREATE_FTS, FTS_INSERT, MIGRATIONS, SEARCH_INDEX_VERSION, Migration
 from tui.store.search import FOLD_FUNCTION, conditions, fold
@@ -192,26 +192,36 @@ class Store:
         path: str | os.PathLike[str] | None = None,
         *,
         full_text: bool | None = None,
-        check: bool = True,
+        check: bool | None = None,
         clock: Callable[[], float] = time.time,
         migrations: Sequence[Migration] = MIGRATIONS,
     ) -> Store:
         """Open (or create) the store at `path`, else $CRM_EMAILS_STORE, else the user data dir.
 
         A corrupt file, or one from a newer crm-emails, is moved aside and a new
-        store made (`notice` says so). `check=False` skips `PRAGMA quick_check`
-        (a read over the whole file) for quick one-shot commands. `full_text=False`
+        store made (`notice` says so). `PRAGMA quick_check` reads the whole file
+        (about a second at 50,000 emails with bodies), so by default (`check=None`)
+        it runs when the last one is a week old or a damaged page was met since;
+        True always, False never (quick one-shot commands). `full_text=False`
         forces the LIKE search. Raises StoreError when the file cannot be used.
         """
         location, is_default = files.resolve(path)
+        checked = False
         try:
             files.prepare_directory(location.parent, tighten=is_default)
             notice = None
+            marker = files.damage_marker(location)
             if location.exists():
+                if check is None:
+                    check = marker.exists() or _check_due(location, clock())
                 problem = _problem(location, len(migrations), check)
                 if problem is not None:
                     moved = files.move_aside(location, problem, clock)
                     notice = _MOVED[problem].format(path=location, moved=moved)
+                checked = bool(check)
+            else:
+                checked = True  # a new file has nothing to check
+            marker.unlink(missing_ok=True)
             files.create_private_file(location)
             db = _connect(location)
         except (sqlite3.Error, OSError) as error:
@@ -222,6 +232,8 @@ class Store:
             available = _has_fts5(db)
             use_fts = available if full_text is None else (full_text and available)
             _prepare_search_index(db, use_fts)
+            if checked:
+                db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('checked_at', ?)", (str(clock()),))
         except (sqlite3.Error, OSError) as error:
             db.close()
             raise StoreError(f"The local store at {location} cannot be opened: {_reason(error)}.") from None
@@ -273,6 +285,8 @@ class Store:
                         db.execute("ROLLBACK")
                     except sqlite3.Error:
                         pass
+                if getattr(error, "sqlite_errorcode", None) in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+                    _note_damage(self.location)
                 raise StoreError(f"The local store could not be {doing}: {_reason(error)}.") from None
 
     def _connection(self) -> sqlite3.Connection:
@@ -456,7 +470,7 @@ class Store:
         The body is converted before the store is locked: about a second for a 2 MB newsletter.
         """
         text = body_text(raw, message_id)
-        stored = dump(raw)
+        stored = pack(raw)
         thread_id = raw.get("thread_id") if isinstance(raw, dict) else None
         with self._write() as db:
             row = db.execute("SELECT body_text FROM details WHERE scope_id = ? AND message_id = ?",
@@ -481,7 +495,7 @@ class Store:
         with self._read() as db:
             row = db.execute("SELECT raw FROM details WHERE scope_id = ? AND message_id = ?",
                              (scope.id, message_id)).fetchone()
-        return None if row is None else json.loads(row[0])
+        return None if row is None else unpack(row[0])
 
     def missing_details(self, scope: Scope, module: str, record_id: str, filter_key: str) -> list[str]:
         """Message ids of the feed, in its order, whose detail is not stored (what "fetch every body" costs)."""
@@ -506,7 +520,7 @@ class Store:
                     f"SELECT message_id, raw FROM details WHERE scope_id = ? AND message_id IN ({marks})",
                     (scope.id, *chunk),
                 ):
-                    found[message_id] = json.loads(raw)
+                    found[message_id] = unpack(raw)
         return found
 
     # --- records ------------------------------------------------------------------------------------
@@ -727,6 +741,32 @@ def _connect(location: Path) -> sqlite3.Connection:
         db.close()
         raise
     return db
+
+
+CHECK_EVERY = 7 * 24 * 3600.0
+
+
+def _check_due(location: Path, now: float) -> bool:
+    """Whether the last quick_check of this file is older than a week (or unknown)."""
+    try:
+        db = sqlite3.connect(f"file:{location}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error:
+        return True
+    try:
+        row = db.execute("SELECT value FROM meta WHERE key = 'checked_at'").fetchone()
+        return row is None or not now - CHECK_EVERY < float(row[0]) <= now
+    except (sqlite3.Error, ValueError):
+        return True
+    finally:
+        db.close()
+
+
+def _note_damage(location: Path) -> None:
+    """A damaged page was met: the next open checks the whole file (and moves it aside if it is damaged)."""
+    try:
+        files.damage_marker(location).touch(mode=files.FILE_MODE)
+    except OSError:
+        pass
 
 
 def _problem(location: Path, known_version: int, check: bool) -> str | None:
