@@ -1,7 +1,7 @@
 """The `crm-emails` command: argument parsing and the non-interactive commands.
 
-`crm-emails [MODULE RECORD_ID | URL]` opens the app; `auth`, `export`,
-`sandbox`, `store` and `search` run without a screen. Imports stay lazy so `--help` answers without
+`crm-emails [MODULE RECORD_ID | URL]` opens the app; `auth`, `export` and
+`sandbox` run without a screen. Imports stay lazy so `--help` answers without
 loading Textual, httpx or keyring.
 
 Exit codes: 0 success, 1 an API or credentials error (its code and hint are
@@ -65,7 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser.add_argument("--version", action="version", version=f"crm-emails {__version__}")
     parser.add_argument("--demo", action="store_true", help="run on the built-in sandbox: no account, no network")
-    parser.add_argument("--no-store", action="store_true", help="keep nothing on disk: no local store (env CRM_EMAILS_NO_STORE=1)")
+    parser.add_argument(
+        "--no-store", action="store_true", help="keep nothing on disk: no local store (env CRM_EMAILS_NO_STORE=1)"
+    )
     parser.add_argument("target", nargs="*", metavar="MODULE RECORD_ID | URL", help="the record to open (default: the record picker)")
     _connection_options(parser, defaults=True)
     return parser

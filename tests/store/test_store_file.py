@@ -237,3 +237,12 @@ def test_wall_clock_is_never_read_when_a_clock_is_given(store_path, clock):
         scope = store.scope("default", "org")
         store.append_page(scope, "Leads", "1", "", [item("m1")], next_index=None, more=False)
         assert store.load_feed(scope, "Leads", "1", "").state.walked_at == NOW
+
+
+def test_a_store_opened_on_one_thread_is_used_from_another(store_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with Store.open(store_path) as store, ThreadPoolExecutor(max_workers=1) as executor:
+        scope = executor.submit(store.scope, "default", "org").result()
+        executor.submit(store.append_page, scope, "Leads", "1", "", [item("m1")], next_index=None, more=False).result()
+        assert [i["message_id"] for i in store.load_feed(scope, "Leads", "1", "").items] == ["m1"]
