@@ -101,7 +101,7 @@ def main() -> None:
         print(f"built in {time.perf_counter() - started:.0f} s")
 
     started = time.perf_counter()
-    store = Store.open(path)
+    store = Store.open(path, check=True)
     opened_checked = time.perf_counter() - started
     store.close()
     started = time.perf_counter()

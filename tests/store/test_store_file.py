@@ -194,9 +194,9 @@ def test_a_closed_store_raises_store_errors(store):
 
 
 def test_a_broken_read_is_a_store_error_not_a_sqlite_error(store, scope):
-    store._connection().execute("DROP TABLE records")
+    store._connection().execute("DROP TABLE marks")
     with pytest.raises(StoreError):
-        store.search(scope, "anything")
+        store.search(scope, "is:done")
 
 
 WRITER = textwrap.dedent(

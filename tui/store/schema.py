@@ -54,7 +54,9 @@ V1: Migration = (
         UNIQUE (scope_id, module, record_id, message_id)
     )""",
     "CREATE INDEX emails_by_message ON emails (scope_id, message_id)",
-    "CREATE INDEX emails_by_time ON emails (scope_id, time_epoch)",
+    # Newest first, and covering what the filters read: a search walks it and stops at its limit.
+    "CREATE INDEX emails_by_time ON emails (scope_id, time_epoch, status_kinds, has_attachment, module, record_id, "
+    "message_id)",
     # One email's detail (the single-email answer), with its body as plain text for search.
     """CREATE TABLE details (
         id INTEGER PRIMARY KEY,

@@ -704,18 +704,23 @@ class Store:
             terms, term_params = conditions(parsed, full_text=self.full_text, tz=tz)
             match_sql = " AND ".join([scope_sql, *terms])
             match_params = [*params, *term_params]
-            sql = (
-                "SELECT e.module, e.record_id, r.name, e.message_id, e.time_text, e.time_epoch, e.from_name, "
-                "e.from_address, e.subject, e.raw FROM emails AS e LEFT JOIN records AS r ON r.scope_id = e.scope_id "
-                f"AND r.module = e.module AND r.record_id = e.record_id WHERE {match_sql} "
-                "ORDER BY e.time_epoch DESC NULLS LAST, e.id DESC"
-            )
-            rows = db.execute(sql + (" LIMIT ?" if limit is not None else ""),
-                              [*match_params, *([limit] if limit is not None else [])]).fetchall()
-            total = len(rows)
+            # The ids first, from the covering time index (DESC puts unknown times last), then their rows.
+            ranked = [i for (i,) in db.execute(
+                f"SELECT e.id FROM emails AS e WHERE {match_sql} ORDER BY e.time_epoch DESC"
+                + (" LIMIT ?" if limit is not None else ""), [*match_params, *([limit] if limit is not None else [])])]
+            total = len(ranked)
             if limit is not None and total >= limit:
                 (total,) = db.execute(f"SELECT count(*) FROM emails AS e WHERE {match_sql}", match_params).fetchone()
-        hits = [SearchHit(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], json.loads(r[9])) for r in rows]
+            rows: dict[int, tuple[Any, ...]] = {}
+            for chunk in _chunks(ranked):
+                for row in db.execute(
+                    "SELECT e.id, e.module, e.record_id, r.name, e.message_id, e.time_text, e.time_epoch, e.from_name, "
+                    "e.from_address, e.subject, e.raw FROM emails AS e LEFT JOIN records AS r ON r.scope_id = e.scope_id "
+                    f"AND r.module = e.module AND r.record_id = e.record_id WHERE e.id IN ({','.join('?' * len(chunk))})",
+                    chunk,
+                ):
+                    rows[row[0]] = row[1:]
+        hits = [SearchHit(*rows[i][:9], json.loads(rows[i][9])) for i in ranked]
         return SearchResult(hits, total, stored, parsed)
 
 
