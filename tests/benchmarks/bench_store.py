@@ -92,6 +92,7 @@ def measure_process(path: Path, query: str, runs: int = 7) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--store", type=Path, help="store file to reuse (built there when missing)")
+    parser.add_argument("--like", action="store_true", help="also time the LIKE fallback (minutes: ~1 s a keystroke)")
     args = parser.parse_args()
     path = args.store or Path(tempfile.mkdtemp(prefix="bench-store-")) / "store.sqlite3"
     if not path.exists():
@@ -121,7 +122,7 @@ def main() -> None:
               f"worst {worst[1] * 1000:.1f} ms ({worst[0]!r}, {worst[2]:,} matches)")
         for typed, seconds, total in rows:
             print(f"  {typed!r:28} {seconds * 1000:7.1f} ms {total:7,} matches")
-    for mode in (False,):
+    for mode in (False,) if args.like else ():
         store.full_text = mode
         rows = measure_typing(store, scope)
         print(f"\nLIKE fallback, whole scope: median {statistics.median(r[1] for r in rows) * 1000:.0f} ms, "

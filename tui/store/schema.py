@@ -128,13 +128,13 @@ V1: Migration = (
 MIGRATIONS: tuple[Migration, ...] = (V1,)
 
 # Bump when the index's definition changes: a store built with another version is rebuilt on open.
-SEARCH_INDEX_VERSION = "1"
+SEARCH_INDEX_VERSION = "2"
 FTS_COLUMNS = ("subject", "sender", "recipients", "summary", "body")
 CREATE_FTS = (
     "CREATE VIRTUAL TABLE email_fts USING fts5("
     + ", ".join(FTS_COLUMNS)
     + ", content='email_search_source', content_rowid='id',"
-    " tokenize='unicode61 remove_diacritics 2', prefix='2 3')"
+    " tokenize='unicode61 remove_diacritics 2', prefix='1 2 3')"
 )
 FTS_INSERT = (
     "INSERT INTO email_fts (rowid, " + ", ".join(FTS_COLUMNS) + ") "
