@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from conftest import NOW, item
+from store_helpers import NOW, item
 from tui import cli
 from tui.store import Store, enabled
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import NOW, ids, item
+from store_helpers import NOW, ids, item
 from tui.sandbox import data
 from tui.sandbox.app import Sandbox
 from tui.store import StoreError, feed_filter_key

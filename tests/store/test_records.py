@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import item
+from store_helpers import item
 from tui.sandbox import data
 from tui.sandbox.app import Sandbox
 from tui.zoho.models import Record

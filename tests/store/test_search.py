@@ -6,7 +6,7 @@ from datetime import timedelta, timezone
 
 import pytest
 
-from conftest import item
+from store_helpers import item
 from tui.store import QueryError, Store
 
 LEAD, CONTACT = ("Leads", "100"), ("Contacts", "200")

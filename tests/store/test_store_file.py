@@ -11,7 +11,7 @@ import textwrap
 
 import pytest
 
-from conftest import NOW, item
+from store_helpers import NOW, item
 from tui.store import Store, StoreError
 from tui.store import files
 from tui.store.schema import MIGRATIONS
