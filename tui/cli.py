@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from tui.zoho.client import ZohoClient
     from tui.zoho.errors import ZohoError
 
-COMMANDS = ("auth", "export", "sandbox")
+COMMANDS = ("auth", "export", "sandbox", "store", "search")
 DATA_CENTER_KEYS = ("us", "eu", "in", "au", "jp", "cn", "ca", "sa", "uk")  # tui.zoho.catalog.DATA_CENTERS, kept import-free
 
 
@@ -54,7 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
             "commands (run `crm-emails COMMAND --help`):\n"
             "  auth login|status|logout   connect a Zoho org (credentials go to the OS keyring)\n"
             "  export MODULE RECORD_ID    every email of a record as JSON Lines\n"
-            "  sandbox                    run the fake Zoho on loopback\n\n"
+            "  sandbox                    run the fake Zoho on loopback\n"
+            "  search QUERY               search the stored emails (no API call)\n"
+            "  store [forget]             the local store: what it holds; forget a record or all\n\n"
             "examples:\n"
             "  crm-emails --demo                       the app on built-in demo data\n"
             "  crm-emails Leads 4150868000000250001    open one record\n"
@@ -66,6 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser.add_argument("--version", action="version", version=f"crm-emails {__version__}")
     parser.add_argument("--demo", action="store_true", help="run on the built-in sandbox: no account, no network")
+    parser.add_argument(
+        "--no-store", action="store_true", help="keep nothing on disk: no local store (env CRM_EMAILS_NO_STORE=1)"
+    )
     parser.add_argument("target", nargs="*", metavar="MODULE RECORD_ID | URL", help="the record to open (default: the record picker)")
     _connection_options(parser, defaults=True)
     return parser
@@ -128,6 +133,7 @@ def build_command_parser() -> argparse.ArgumentParser:
         "--resume", action="store_true",
         help="continue the interrupted export to -o FILE (from FILE.partial and FILE.resume)",
     )
+    export.add_argument("--from-store", action="store_true", help="write the stored list: no API call")
 
     # No connection options: the sandbox serves credentials, it uses none.
     sandbox = commands.add_parser(
@@ -146,6 +152,9 @@ def build_command_parser() -> argparse.ArgumentParser:
     sandbox.add_argument(
         "--faults", default="", metavar="SPEC", help="e.g. 429=0.1,500=0.05,drop=0.02,expire=100 (also latency=MS)"
     )
+    from tui.store.commands import add_parsers
+
+    add_parsers(commands)
     return parser
 
 
@@ -222,6 +231,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_export(args)
         if args.command == "sandbox":
             return run_sandbox(args)
+        if args.command in ("store", "search"):
+            from tui.store.commands import run
+
+            return run(args)
         return run_app(args)
     except (CliUsageError, UsageError) as error:
         message = error.message if isinstance(error, ZohoError) else str(error)
@@ -562,11 +575,17 @@ def run_export(args: argparse.Namespace) -> int:
 
     # Before -o touches a file that may hold the last good export.
     check_email_filters(normalise_module(args.module), args.email_type, args.owner_id)
+    if args.from_store and args.resume:
+        raise CliUsageError("--resume continues an export from Zoho; --from-store writes the stored list whole")
     try:
         output = open_output(args.output, export_of(args), resume=args.resume)
     except OutputError as error:  # checked before anything is asked of Zoho
         print(f"crm-emails: {error}", file=sys.stderr)
         return 2 if isinstance(error, OutputUsageError) else 1
+    if args.from_store:
+        from tui.store.commands import export_from_store
+
+        return export_from_store(args, output)
     try:
         unlock_keyring()
     except BaseException:

@@ -210,6 +210,29 @@ class Sandbox:
             answer = self.accounts.token(form, "http://127.0.0.1")
         return str(answer.json()["access_token"])
 
+    def deliver(self, module: str, record_id: str, count: int = 1) -> list[str]:
+        """`count` new emails arrive on top of a record's list; returns their message ids, newest first.
+
+        next_index values already handed out keep pointing at the same emails (an index counts from the oldest).
+        """
+        with self._lock:
+            return self.crm.data.mailbox(self._record(module, record_id)).deliver(count)
+
+    def open_again(self, module: str, record_id: str, message_id: str) -> None:
+        """The recipient opens a sent email once more: its opened count rises (a sent one becomes opened)."""
+        with self._lock:
+            mailbox = self.crm.data.mailbox(self._record(module, record_id))
+            position = mailbox.position_of(message_id)
+            if position is None:
+                raise KeyError(f"no email {message_id} on {module} {record_id}")
+            mailbox.open_again(position)
+
+    def _record(self, module: str, record_id: str):
+        record = self.data.record(module, record_id)
+        if record is None:
+            raise KeyError(f"no record {module} {record_id} in the sandbox")
+        return record
+
     @contextmanager
     def in_flight(self) -> Iterator[None]:
         """Wraps one request in the transport and the server: tests read `most_in_flight` afterwards."""

@@ -120,11 +120,12 @@ class Crm:
             return no_content()
         more = start + EMAILS_PER_PAGE < len(positions)
         previous = start - EMAILS_PER_PAGE
+        # An index counts emails from the oldest: emails arriving on top leave the ones handed out valid.
         info = {
             "per_page": EMAILS_PER_PAGE,
-            "next_index": self.data.ids.seal(context, start + EMAILS_PER_PAGE) if more else None,
+            "next_index": self.data.ids.seal(context, len(positions) - start - EMAILS_PER_PAGE) if more else None,
             "count": len(page),
-            "prev_index": "0" if previous <= 0 else self.data.ids.seal(context, previous),
+            "prev_index": "0" if previous <= 0 else self.data.ids.seal(context, len(positions) - previous),
             "more_records": more,
         }
         return json_answer({"Emails": [mailbox.list_item(n) for n in page], "info": info})
@@ -156,10 +157,10 @@ class Crm:
         # "0" is what prev_index says on page two: it means the first page.
         if index is None or index == "0":
             return 0
-        start = self.data.ids.open(context, index)
-        if start is None or start > total:
+        from_oldest = self.data.ids.open(context, index)
+        if from_oldest is None or from_oldest > total:
             raise invalid_param("index")
-        return start
+        return total - from_oldest
 
     # --- GET /{Module}/{id}/Emails/{message_id} ------------------------------------------
 

@@ -2,7 +2,13 @@
 
 Position 0 is the newest email. Nothing is stored per email: the list answer
 builds its ten items, the detail answer builds one body, so a 5,000-email
-record costs no more memory than a 10-email one. Categories decide which
+record costs no more memory than a 10-email one.
+
+Records change while the app is open, deterministically: `deliver` puts new
+emails on top (they take the positions -1, -2, ... newest last, so every
+email keeps its number and id, and time runs on past the newest), and
+`open_again` opens a sent email once more (a sent or delivered one becomes
+opened). Only those two facts are kept per record. Categories decide which
 `type` filter shows an email:
 
     user              synced from the owner's mailbox (IMAP/POP)   type=user_emails (by owner)
@@ -166,10 +172,31 @@ class Mailbox:
         self._categories: tuple[str, ...] | None = None
         self._positions: dict[tuple[str | None, str | None], list[int]] = {}
         self._step = (data.time_last - data.time_first) / max(self.total, 1)
+        self.arrived = 0  # emails delivered on top since the sandbox started: positions -1 .. -arrived
+        self._opened_again: dict[int, int] = {}  # position -> opens added by open_again
+
+    # --- a record that changes --------------------------------------------------
+
+    def deliver(self, count: int = 1) -> list[str]:
+        """`count` new emails on top of the list; returns their message ids, newest first."""
+        self.arrived += count
+        self._positions.clear()
+        return [self.message_id(n) for n in range(-self.arrived, -self.arrived + count)]
+
+    def open_again(self, n: int) -> None:
+        """The recipient opens email n once more: its opened count rises, a sent or delivered one becomes opened."""
+        choices = self.resolved(n)[0]
+        kinds = choices.status_kinds
+        if not set(kinds) & {"sent", "delivered", "opened", "clicked"} or not choices.outgoing:
+            raise ValueError(f"email {n} was never delivered to anyone who could open it: {kinds}")
+        self._opened_again[n] = self._opened_again.get(n, 0) + 1
 
     # --- which emails a filter shows --------------------------------------------
 
     def category(self, n: int) -> str:
+        if n < 0 and self.shape.profile != "bulk":
+            # An arrival: mail synced from the owner's mailbox, or sent from CRM.
+            return "user" if random.Random(f"{self.data.seed}|{self.record.id}|{n}|arrival").random() < 0.5 else "sent"
         if self.shape.profile == "bulk":
             # The lead replies now and then; everything else is a mass-emailed newsletter.
             return "user" if n % 25 == 12 else "sent"
@@ -197,7 +224,7 @@ class Mailbox:
         if key not in self._positions:
             categories = TYPE_CATEGORIES[email_type]
             self._positions[key] = [
-                n for n in range(self.total)
+                n for n in range(-self.arrived, self.total)
                 if self.category(n) in categories and (owner_id is None or self.owner_id(n) == owner_id)
             ]
         return self._positions[key]
@@ -208,11 +235,16 @@ class Mailbox:
     # --- ids ----------------------------------------------------------------------
 
     def message_id(self, n: int) -> str:
+        if n < 0:
+            return self.data.ids.seal(_arrival_context(self.record.id), -n - 1)
         return self.data.ids.seal(message_context(self.record.id), n)
 
     def position_of(self, message_id: str) -> int | None:
         n = self.data.ids.open(message_context(self.record.id), message_id)
-        return n if n is not None and n < self.total else None
+        if n is not None:
+            return n if n < self.total else None
+        arrival = self.data.ids.open(_arrival_context(self.record.id), message_id)
+        return -arrival - 1 if arrival is not None and arrival < self.arrived else None
 
     # --- one email ------------------------------------------------------------------
 
@@ -311,7 +343,16 @@ class Mailbox:
             outgoing = root_choices.outgoing != (depth % 2 == 1)
             choices = replace(choices, outgoing=outgoing, kind="letter", status_kinds=(), language="en",
                               owner_id=root_choices.owner_id)
-        return replace(choices, status_kinds=self._status_kinds(choices)), depth, root_choices
+        kinds, open_count = self._status_kinds(choices), choices.open_count
+        opens = self._opened_again.get(n, 0)
+        if opens:
+            if "opened" in kinds:
+                open_count += opens
+            else:
+                first = next(k for k in kinds if k in ("sent", "delivered", "clicked"))
+                kinds = tuple("opened" if k == first else k for k in kinds) if first != "clicked" else ("opened", *kinds)
+                open_count = opens
+        return replace(choices, status_kinds=kinds, open_count=open_count), depth, root_choices
 
     def spec(self, n: int) -> EmailSpec:
         choices, depth, root_choices = self.resolved(n)
@@ -524,6 +565,11 @@ class Mailbox:
         when = parent.time.strftime("%a, %d %b %Y %H:%M:%S %z")
         header = f"On {when}, {parent.sender.name or parent.sender.email} <{parent.sender.email}> wrote:"
         return bodies.Quoted(header, bodies.letter_text(self._letter(parent, rng)))
+
+
+def _arrival_context(record_id: str) -> str:
+    """Ids of delivered emails are sealed apart: their numbers count arrivals, not positions."""
+    return message_context(record_id) + "|arrival"
 
 
 def _topic(choices: Choices) -> Topic:
