@@ -10,7 +10,6 @@ do the rest (tui/screens), widgets draw (tui/widgets), text goes through tui/ren
 from __future__ import annotations
 
 import asyncio
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,7 +24,6 @@ from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 from tui.commands import CrmEmailsCommands
-from tui.recent import RecentRecords
 from tui.screens.auth_problem import AuthProblemScreen
 from tui.screens.connecting import ConnectingScreen
 from tui.screens.help import HelpScreen, key_rows, typing_note
@@ -34,6 +32,7 @@ from tui.session.backoff import passing
 from tui.session.clock import Clock, SystemClock
 from tui.session.connection import ConnectionStatus
 from tui.session.directory import OrgDirectory
+from tui.session.keeper import RecordKeeper, StoreThread
 from tui.widgets.error_panel import BUG_HINT, unexpected
 from tui.zoho.catalog import STANDARD_BY_NAME
 from tui.zoho.errors import AuthError, ZohoError
@@ -41,6 +40,7 @@ from tui.zoho.models import Record
 
 if TYPE_CHECKING:
     from tui.session.record import RecordSession
+    from tui.store.store import Scope
     from tui.zoho.client import ConnectionEvent, ZohoClient
 
 Connect = Callable[[], Awaitable["ZohoClient"]]
@@ -53,6 +53,7 @@ NOTE_REFRESH_S = 0.5
 CLOSE_TIMEOUT_S = 2.0
 # Record sessions kept in memory: reopening one of these paints at once and makes no call.
 SESSIONS_KEPT = 16
+RECENT_KEPT = 20
 
 
 class CrmEmailsApp(App[None]):
@@ -81,10 +82,12 @@ class CrmEmailsApp(App[None]):
         *,
         start: tuple[str, str] | None = None,
         demo: bool = False,
-        state_dir: Path | None = None,
         profile: str | None = None,
         clock: Clock | None = None,
+        use_store: bool = True,
+        store_path: Path | None = None,
     ) -> None:
+        """`use_store=False` keeps nothing on disk (--no-store); `store_path` overrides where the store is."""
         super().__init__()
         self._connect = connect
         self.start = start
@@ -95,9 +98,11 @@ class CrmEmailsApp(App[None]):
         self.directory: OrgDirectory | None = None
         self.sessions: LRUCache[tuple[str, ...], RecordSession] = LRUCache(SESSIONS_KEPT)
         self.bugs = 0  # unexpected exceptions caught and shown (the fault soak counts them)
-        self.recent = RecentRecords(state_dir)
-        # One disk thread: saves land in the order the records were opened (two thread workers could swap them).
-        self._recent_disk = ThreadPoolExecutor(max_workers=1, thread_name_prefix="recent-records")
+        self.use_store = use_store
+        self.store_path = store_path
+        # The local store (tui/store, on a thread of its own) and this connection's part of it.
+        self.store: StoreThread | None = None
+        self.scope: Scope | None = None
         self.title = TITLE
         self.sub_title = DEMO_SUBTITLE if demo else ""
         self.clock: Clock = clock or SystemClock()
@@ -117,8 +122,9 @@ class CrmEmailsApp(App[None]):
         self.connect()
 
     async def on_unmount(self) -> None:
-        # The last record opened is remembered even when the app quits right after opening it.
-        await asyncio.to_thread(self._recent_disk.shutdown, wait=True)
+        # What was read is written before the file closes (the last record opened is remembered too).
+        if self.store is not None:
+            await asyncio.to_thread(self.store.close)
         # Close the connections; a hung socket must not hold up quitting.
         if self.client is not None:
             try:
@@ -151,7 +157,7 @@ class CrmEmailsApp(App[None]):
 
     @work(exclusive=True, group="connect", exit_on_error=False)
     async def connect(self) -> None:
-        recent = self.load_recent()
+        opening = asyncio.ensure_future(self._open_store()) if self.use_store and self.store is None else None
         try:
             client = await self._connect()
         except ZohoError as error:
@@ -160,11 +166,14 @@ class CrmEmailsApp(App[None]):
         except Exception as error:  # noqa: BLE001 - a sentence on screen, never a traceback
             self.show_auth_problem(unexpected(error))
             return
+        finally:
+            if opening is not None:
+                self.store = await opening
         self.client = client
         self.directory = OrgDirectory(client)
         self.sessions.clear()
         self._listen_to(client)
-        await recent.wait()
+        await self._enter_scope()
         if self.start is not None:
             module, record_id = self.start
             record = await self.named_record(module, record_id)
@@ -242,7 +251,6 @@ class CrmEmailsApp(App[None]):
         from tui.screens.record import RecordScreen
 
         self._show(RecordScreen(self.record_session(record)))
-        self.remember(record)
 
     def record_session(self, record: Record) -> RecordSession:
         """The session of `record`: the one kept from earlier in this launch, or a new one."""
@@ -252,7 +260,8 @@ class CrmEmailsApp(App[None]):
         key = (self.profile, self._org_key(), record.module, record.id)
         session = self.sessions.get(key)
         if session is None:
-            session = RecordSession(self.client, record, clock=self.clock)
+            keeper = RecordKeeper(self.store, self.scope, record) if self.store and self.scope else None
+            session = RecordSession(self.client, record, clock=self.clock, keeper=keeper)
             self.sessions[key] = session
         elif record.name and record != session.record:
             session.record = record
@@ -281,23 +290,81 @@ class CrmEmailsApp(App[None]):
         if record is not None:
             self.open_record(record)
 
-    @work(thread=True, exclusive=True, group="recent-load", exit_on_error=False)
-    def load_recent(self) -> None:
-        records = self.recent.load()
-        self.call_from_thread(setattr, self, "recent_records", records)
+    # --- the local store -------------------------------------------------------------------
+
+    async def _open_store(self) -> StoreThread | None:
+        """The store, or None (memory only) with a sentence saying why; a file moved aside is said too."""
+        from tui.store.store import StoreError
+
+        try:
+            store = await StoreThread.open(self.store_path)
+        except StoreError as error:
+            self._store_off(error.message)
+            return None
+        store.on_failure = self._store_off
+        if store.store.notice:
+            self.notify(store.store.notice, title="The local store", severity="warning", timeout=20, markup=False)
+        return store
+
+    def _store_off(self, reason: str) -> None:
+        self.notify(
+            f"{reason} Going on with memory only: nothing more is kept on disk this time.",
+            title="The local store is off",
+            severity="warning",
+            timeout=20,
+            markup=False,
+        )
+
+    async def _enter_scope(self) -> None:
+        """This connection's part of the store (profile and org: two orgs never mix), and its recent records."""
+        if self.store is None or self.client is None:
+            return
+        org_key, label = await self._org_key_for_store()
+        self.scope = await self.store.run(
+            lambda store: store.scope(self.profile, org_key, label=label, demo=self.demo)
+        )
+        if self.scope is not None:
+            scope = self.scope
+            recent = await self.store.run(lambda store: store.recent_records(scope, RECENT_KEPT))
+            self.recent_records = recent or []
+
+    async def _org_key_for_store(self) -> tuple[str, str]:
+        """The org these credentials reach: its id, asked of Zoho once ever for them and remembered;
+        else (no ZohoCRM.org.READ) the API host and client id."""
+        assert self.client is not None and self.store is not None
+        if self.demo:
+            return "sandbox", "Demo data"
+        fallback = f"{self.client.api_domain}|{self.client.tokens.client_id}"
+        fact = f"org-of:{self.client.tokens.fingerprint}"
+        known = await self.store.run(lambda store: store.recall(fact))
+        if known:
+            return known, ""
+        try:
+            org = await self.client.org()
+        except AuthError:
+            org = None  # no scope for it: the host and client id will do
+        except ZohoError:
+            return fallback, ""  # not known now: asked again next launch
+        key = f"org:{org.id}" if org is not None and org.id else fallback
+        await self.store.run(lambda store: store.keep(fact, key))
+        return key, (org.company_name or "") if org is not None else ""
 
     def remember(self, record: Record) -> None:
-        """Save `record` as the most recent one, off the UI thread."""
-        self._recent_saved(asyncio.wrap_future(self._recent_disk.submit(self.recent.add, record)))
+        """`record` opened: the most recent one now (kept in the store when there is one)."""
+        known = next((r for r in self.recent_records if (r.module, r.id) == (record.module, record.id)), None)
+        if known is not None and record.name is None:
+            record = known  # opened by id while its name could not be read: keep the name known
+        others = [r for r in self.recent_records if (r.module, r.id) != (record.module, record.id)]
+        self.recent_records = [record, *others][:RECENT_KEPT]
+        if self.store is not None and self.scope is not None:
+            self._keep_recent(record, self.scope)
 
     @work(group="recent-save", exit_on_error=False)
-    async def _recent_saved(self, saving: Awaitable[list[Record]]) -> None:
-        try:
-            records = await saving
-        except OSError as error:
-            self.notify(f"Could not save the recent records: {error.strerror}", severity="warning", markup=False)
-            return
-        self.recent_records = records
+    async def _keep_recent(self, record: Record, scope: Scope) -> None:
+        assert self.store is not None
+        await self.store.run(
+            lambda store: store.remember_record(scope, record.module, record.id, record.name, record.detail, opened=True)
+        )
 
     # --- status --------------------------------------------------------------------------
 
@@ -384,9 +451,9 @@ def run_app(
     start: tuple[str, str] | None = None,
     demo: bool = False,
     profile: str | None = None,
-    state_dir: Path | None = None,
+    use_store: bool = True,
 ) -> int:
     """Run the app in this terminal until the person quits; the exit code."""
-    app = CrmEmailsApp(connect, start=start, demo=demo, profile=profile, state_dir=state_dir)
+    app = CrmEmailsApp(connect, start=start, demo=demo, profile=profile, use_store=use_store)
     app.run()
     return app.return_code or 0

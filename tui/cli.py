@@ -322,9 +322,11 @@ def run_app(args: argparse.Namespace) -> int:
         async def connect() -> ZohoClient:
             return await open_client(**connection(args), api_version=args.api_version)
 
+    from tui import store
     from tui.app import run_app as run
 
-    return run(connect, start=start, demo=args.demo, profile=None if args.demo else args.profile) or 0
+    profile = None if args.demo else args.profile
+    return run(connect, start=start, demo=args.demo, profile=profile, use_store=store.enabled(args)) or 0
 
 
 # --- auth ----------------------------------------------------------------------

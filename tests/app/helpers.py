@@ -37,8 +37,12 @@ class TestApp(CrmEmailsApp):
 
     __test__ = False  # not a pytest class
 
-    def __init__(self, *args: Any, sandbox: Sandbox | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, sandbox: Sandbox | None = None, state_dir: Path | None = None, **kwargs: Any
+    ) -> None:
         kwargs.setdefault("clock", VirtualClock())
+        if state_dir is not None:  # the test's own folder holds its store
+            kwargs.setdefault("store_path", state_dir / "store.sqlite3")
         super().__init__(*args, **kwargs)
         self.sandbox = sandbox
 

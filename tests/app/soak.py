@@ -57,6 +57,7 @@ class SoakResult:
     retries: int = 0
     gave_up: int = 0
     crashes: int = 0
+    crash: str = ""  # what the crash was, to see it in a failed test's output
     bugs: int = 0
     lost: int = 0  # times nothing but the bottom screen was left (what the person looked at, gone)
     emails: int = 0
@@ -81,7 +82,7 @@ class SoakResult:
             f"emails at the end: {self.emails} of {self.expected}, in order once each: {self.in_order}",
             f"bugs caught: {self.bugs}",
             f"screens lost: {self.lost}",
-            f"crashes: {self.crashes}",
+            f"crashes: {self.crashes}" + (f"\n{self.crash}" if self.crash else ""),
             f"took {self.seconds:.1f} s",
         ]
 
@@ -208,8 +209,11 @@ async def run_soak(keys: int = 2000, seed: int = 1, *, state_dir: Path | None = 
                 result.calls = len(sandbox.calls)
                 result.faults = sandbox.faults_injected
         except Exception as error:  # noqa: BLE001 - a crash is what this counts
+            import traceback
+
             result.crashes += 1
-            print(f"crash: {type(error).__name__}: {error}", file=sys.stderr)
+            result.crash = "".join(traceback.format_exception(error)[-6:])
+            print(f"crash: {result.crash}", file=sys.stderr)
     result.retries = len(events.retries)
     result.gave_up = len(events.gave_up)
     result.seconds = time.monotonic() - started

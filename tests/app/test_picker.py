@@ -199,7 +199,7 @@ async def test_recent_records_survive_a_restart(tmp_path):
         app.open_record(Record(*DEAL_MAIN, "Difference Engine Upgrade"))
         await wait_for_screen(pilot, RecordScreen)
         await settle(pilot)
-    assert (tmp_path / "recent.json").exists()
+    assert (tmp_path / "store.sqlite3").exists()  # the recent records are kept in the local store
 
     app, sandbox = make_demo_app(state_dir=tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:

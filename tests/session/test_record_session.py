@@ -15,6 +15,7 @@ from tui.sandbox.data import ACCOUNT_MAIN, CONTACT_HOSTILE, LEAD_EMPTY, LEAD_MAI
 from tui.session.backoff import SCHEDULE_S
 from tui.session.filters import EmailFilter
 from tui.session.record import RecordSession
+from tui.session.rows import EmailRows
 from tui.zoho.client import ZohoClient
 from tui.zoho.errors import NetworkError, RateLimitedError, ZohoAPIError
 from tui.zoho.models import Email, Record
@@ -87,8 +88,7 @@ async def test_refresh_puts_new_emails_on_top_and_updates_the_known():
         await session.load_more(feed)
     everything = [e.message_id for e in feed.emails]
     # Pretend the two newest arrived after the list was read.
-    feed.emails = feed.emails[2:]
-    feed.ids -= set(everything[:2])
+    feed.emails.remove(everything[:2])
     result = await session.refresh(feed)
     assert result.new == 2 and not result.restarted
     assert [e.message_id for e in feed.emails] == everything
@@ -100,8 +100,7 @@ async def test_refresh_starts_afresh_when_nothing_read_is_known():
     feed = session.feed()
     await session.load_more(feed)
     # A list of two emails Zoho no longer lists: after five pages with none of them, start over.
-    feed.emails = [Email("gone-1"), Email("gone-2")]
-    feed.ids = {"gone-1", "gone-2"}
+    feed.emails = EmailRows([Email("gone-1"), Email("gone-2")])
     calls = len(list_calls(sandbox))
     result = await session.refresh(feed)
     assert result.restarted and feed.count == 50 and feed.pages == 1
@@ -222,7 +221,7 @@ async def test_the_detail_follows_only_after_the_cursor_rests():
 
     follower = asyncio.ensure_future(follow())
     # Held j: a move every 30 ms for a second and a half, however long each move takes.
-    for email in feed.emails * 5:
+    for email in list(feed.emails) * 5:
         session.want_detail(email)
         await clock.advance(0.03)
     assert wanted == []

@@ -218,6 +218,11 @@ class Sandbox:
         with self._lock:
             return self.crm.data.mailbox(self._record(module, record_id)).deliver(count)
 
+    def expire_indexes(self) -> None:
+        """Every next_index handed out so far stops working (INVALID_DATA on `index`), as an old one may at Zoho."""
+        with self._lock:
+            self.crm.index_epoch += 1
+
     def open_again(self, module: str, record_id: str, message_id: str) -> None:
         """The recipient opens a sent email once more: its opened count rises (a sent one becomes opened)."""
         with self._lock:

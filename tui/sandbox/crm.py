@@ -65,6 +65,7 @@ def missing_param(name: str):
 class Crm:
     def __init__(self, data: SandboxData) -> None:
         self.data = data
+        self.index_epoch = 0  # bumped by Sandbox.expire_indexes: every next_index handed out before stops working
 
     # --- shared checks ------------------------------------------------------------------
 
@@ -113,7 +114,7 @@ class Crm:
         owner_id = self._owner(email_type, params)
         mailbox = self.data.mailbox(record)
         positions = mailbox.positions(email_type, owner_id)
-        context = f"index|{record.id}|{email_type}|{owner_id}"
+        context = f"index|{record.id}|{email_type}|{owner_id}|{self.index_epoch}"
         start = self._page_start(context, params.get("index"), len(positions))
         page = positions[start : start + EMAILS_PER_PAGE]
         if not page:

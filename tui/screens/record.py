@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import asyncio
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from rich.text import Text
 from textual import events, on, work
@@ -51,7 +53,7 @@ from tui.widgets.email_list import EmailList
 from tui.widgets.error_panel import error_text, unexpected
 from tui.widgets.guard import guarded
 from tui.widgets.status_line import StatusLine
-from tui.zoho.catalog import STANDARD_BY_NAME
+from tui.zoho.catalog import EMAILS_PER_PAGE, STANDARD_BY_NAME
 from tui.zoho.errors import ZohoAPIError, ZohoError
 from tui.zoho.models import Attachment, Email, Record
 
@@ -109,6 +111,7 @@ class RecordScreen(OnCrmApp, Screen):
         self._refresh_failed: set[EmailFilter] = set()  # R redoes the refresh of these
         self._keys_state: tuple[bool, ...] = ()
         self._page_workers: dict[EmailFilter, Worker[None]] = {}
+        self._remembered = False
         self._saving: set[tuple[str, str]] = set()  # (message_id, attachment_id) being saved or queued
 
     # --- layout ----------------------------------------------------------------------
@@ -201,9 +204,35 @@ class RecordScreen(OnCrmApp, Screen):
         self._show_progress()
 
     def _resume(self, feed: EmailFeed) -> None:
-        """A list never read, or one whose wait for a retry was cut short by closing the screen: go on."""
-        if not feed.pages or feed.waiting:
+        """A list not looked at yet (from the store, then synced; or its first page), or one whose wait for
+        a retry was cut short by closing the screen: go on."""
+        if self.session.keeper is not None and not feed.restored:
+            self._start(feed, self._open_list(feed))
+        elif not feed.pages or feed.waiting:
             self._load(feed)
+
+    async def _open_list(self, feed: EmailFeed) -> None:
+        """What the store holds of the list at once, then only what is new on Zoho (or page one)."""
+        try:
+            restored = await self.session.restore(feed)
+        except Exception as error:  # a bug: shown as an error, never as a traceback
+            feed.failed(unexpected(error), None)
+            self.post_message(FeedChanged(feed))
+            return
+        if not restored:
+            await self._read_page(feed)
+            return
+        self.post_message(PageLoaded(feed, feed.emails[: EMAILS_PER_PAGE * 3]))
+        try:
+            result = await self.session.refresh(feed, lambda f: self.post_message(FeedChanged(f)), patient=True)
+        except Exception as error:  # a bug: shown as an error, never as a traceback
+            feed.failed(unexpected(error), None)
+            self.post_message(FeedChanged(feed))
+            return
+        if result is not None:
+            self.post_message(FeedRefreshed(feed, result))
+        else:
+            self.post_message(FeedChanged(feed))
 
     def _show_progress(self) -> None:
         """The end of the list, its empty-state line, the error box, and the status line."""
@@ -244,9 +273,31 @@ class RecordScreen(OnCrmApp, Screen):
             email_list.show_error(ZohoAPIError("BROKEN_PAGING", feed.stopped), title="Paging stopped")
         else:
             email_list.clear_error()
-        self.query_one(StatusLine).set_context(f"{self.record.display} · {feed.filter.label} · {loaded}")
+        context = f"{self.record.display} · {feed.filter.label} · {loaded}"
+        sync = self._sync_note(feed)
+        self.query_one(StatusLine).set_context(f"{context} · {sync}" if sync else context)
         self._show_position()
         self._refresh_keys()
+
+    def _sync_note(self, feed: EmailFeed) -> str:
+        """How the list stands with Zoho when it is kept in the store: "synced 12:04 · 3 new",
+        "offline — stored 2026-12-01 12:04"."""
+        if self.session.keeper is None or not self.session.keeper.working:
+            return ""
+        if feed.error is not None and feed.stored_at is not None and feed.refreshing:
+            return f"{failure_kind(feed.error)} — stored {self._when(feed.stored_at)}"
+        if feed.refreshing and feed.stored_at is not None:
+            return "syncing…"
+        if feed.synced_at is not None and feed.error is None:
+            new = f" · {feed.new_since_open} new" if feed.new_since_open else ""
+            return f"synced {self._when(feed.synced_at)}{new}"
+        return ""
+
+    def _when(self, epoch: float) -> str:
+        """A time of today as 12:04, of another day with its date."""
+        now = self.session.clock.now()
+        then = datetime.fromtimestamp(epoch, tz=now.tzinfo)
+        return f"{then:%H:%M}" if then.date() == now.date() else f"{then:%Y-%m-%d %H:%M}"
 
     def _seconds_to_retry(self, feed: EmailFeed) -> int | None:
         if feed.retry_at is None:
@@ -270,11 +321,19 @@ class RecordScreen(OnCrmApp, Screen):
 
     def _load(self, feed: EmailFeed) -> None:
         """Read the next page of `feed` in a worker (the model says whether there is one to read)."""
+        if feed.paging or not feed.more or feed.stopped is not None:
+            return
+        self._start(feed, self._read_page(feed))
+
+    def _start(self, feed: EmailFeed, work: Coroutine[Any, Any, None]) -> None:
+        """Run `work` on `feed` in a worker: one at a time per list (a worker started a moment ago has not
+        marked the feed yet)."""
         running = self._page_workers.get(feed.filter)
-        if feed.paging or not feed.more or feed.stopped is not None or (running and not running.is_finished):
-            return  # a worker started a moment ago has not marked the feed yet: one page at a time
+        if running is not None and not running.is_finished:
+            work.close()
+            return
         self._page_workers[feed.filter] = self.run_worker(
-            self._read_page(feed), group="page", exit_on_error=False, name=f"emails {feed.filter.label}"
+            work, group="page", exit_on_error=False, name=f"emails {feed.filter.label}"
         )
         if feed is self.feed:
             self.call_after_refresh(self._show_progress)
@@ -292,13 +351,21 @@ class RecordScreen(OnCrmApp, Screen):
     @guarded
     def _page_loaded(self, message: PageLoaded) -> None:
         feed = message.feed
+        if feed.pages and feed.error is None and feed.filter == EmailFilter():
+            self._opened_for_good()
         if feed is not self.feed:
             return  # another filter's list: it is shown when the person switches back
-        if feed.count == len(message.fresh):
+        if feed.count == len(message.fresh) or not self.email_list.count:
             self.email_list.show_emails(feed.emails, cursor_id=feed.cursor_id, scroll_y=feed.scroll_y)
         else:
             self.email_list.add_emails(message.fresh)
         self._show_progress()
+
+    def _opened_for_good(self) -> None:
+        """The record's emails came (from Zoho or the store): it is a recent record now."""
+        if not self._remembered:
+            self._remembered = True
+            self.crm.remember(self.record)
 
     @on(FeedChanged)
     @guarded
@@ -310,9 +377,10 @@ class RecordScreen(OnCrmApp, Screen):
     @guarded
     def _near_end(self, event: EmailList.NearEnd) -> None:
         event.stop()
-        # Asked again now: a page may have landed since the message was sent.
+        # Asked again now: a page may have landed since the message was sent. Rows the list does not show
+        # yet (their PageLoaded is on its way) count too: it asks again once they are shown.
         feed = self.feed
-        if self.email_list.near_end and feed.can_load_more:
+        if self.email_list.count == feed.count and self.email_list.near_end and feed.can_load_more:
             self._load(feed)
 
     # --- refresh ---------------------------------------------------------------------
@@ -362,6 +430,8 @@ class RecordScreen(OnCrmApp, Screen):
     @guarded
     def _highlighted_email(self, event: EmailList.Highlighted) -> None:
         event.stop()
+        if event.email.message_id not in self.feed.ids:
+            return  # a row of the list shown before a filter switch: its message came late
         self._highlighted = event.email
         self.feed.cursor_id = event.email.message_id
         self.feed.scroll_y = self.email_list.view_top
@@ -482,9 +552,7 @@ class RecordScreen(OnCrmApp, Screen):
         if self.narrow:
             self.action_back_to_list()  # the email open full-screen belongs to the other list
         self._show_feed()
-        feed = self.feed
-        if not feed.pages and feed.error is None:
-            self._load(feed)
+        self._resume(self.feed)
 
     # --- saving attachments ----------------------------------------------------------
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from tui.session.backoff import Backoff
 from tui.session.filters import EmailFilter
+from tui.session.rows import EmailRows
 from tui.zoho.errors import ZohoError
 from tui.zoho.models import Email, EmailPage
 from tui.zoho.paging import PageWalk
@@ -22,8 +23,7 @@ from tui.zoho.paging import PageWalk
 @dataclass(eq=False)
 class EmailFeed:
     filter: EmailFilter
-    emails: list[Email] = field(default_factory=list)
-    ids: set[str] = field(default_factory=set)
+    emails: EmailRows = field(default_factory=EmailRows)
     next_index: str | None = None
     more: bool = True
     pages: int = 0  # pages applied since the list (re)started
@@ -35,6 +35,9 @@ class EmailFeed:
     retry_at: float | None = None  # monotonic time of the next automatic try
     stopped: str | None = None  # why the walk ended before Zoho said it had no more
     synced_at: float | None = None  # epoch seconds of the last read of page one
+    stored_at: float | None = None  # when what the store gave was last read from Zoho (None: not from the store)
+    restored: bool = False  # the store was asked for this list (whether or not it had it)
+    new_since_open: int = 0  # emails the last sync put on top
     backoff: Backoff = field(default_factory=Backoff)
     # Where the person was (kept when the screen closes or the filter changes).
     cursor_id: str | None = None
@@ -43,6 +46,11 @@ class EmailFeed:
     @property
     def count(self) -> int:
         return len(self.emails)
+
+    @property
+    def ids(self) -> EmailRows:
+        """What `in` asks: is this message id listed."""
+        return self.emails
 
     @property
     def can_load_more(self) -> bool:
@@ -62,7 +70,6 @@ class EmailFeed:
         verdict = self.walk.told(index, page)
         fresh = self._update_and_split(page.emails)
         self.emails.extend(fresh)
-        self.ids.update(e.message_id for e in fresh)
         self.pages += 1
         self.next_index = page.info.next_index
         self.more = page.info.more_records
@@ -76,9 +83,9 @@ class EmailFeed:
         When none of them was known, the list is older than what Zoho has now by more than
         the pages read: it starts afresh from them. Returns how many rows are new.
         """
-        known = {e.message_id for e in emails if e.message_id in self.ids}
+        known = any(e.message_id in self.emails for e in emails)
         if not known and self.emails:
-            self.emails, self.ids = [], set()
+            self.emails = EmailRows()
             self.walk = PageWalk()
             self.generation += 1
             self.stopped = None
@@ -86,22 +93,36 @@ class EmailFeed:
         elif not self.emails:
             self.next_index, self.more, self.pages = next_index, more, 1
         fresh = self._update_and_split(emails)
-        self.emails[:0] = fresh
-        self.ids.update(e.message_id for e in fresh)
+        self.emails.prepend(fresh)
         return len(fresh)
 
     def _update_and_split(self, emails: tuple[Email, ...] | list[Email]) -> list[Email]:
         """Replace the known emails' rows with these (statuses change); the others, in order, once each."""
-        newer = {e.message_id: e for e in emails if e.message_id in self.ids}
-        if newer:
-            self.emails = [newer.get(e.message_id, e) for e in self.emails]
         fresh: list[Email] = []
         seen: set[str] = set()
         for email in emails:
-            if email.message_id not in self.ids and email.message_id not in seen:
-                seen.add(email.message_id)
-                fresh.append(email)
+            if self.emails.replace(email) or email.message_id in seen:
+                continue
+            seen.add(email.message_id)
+            fresh.append(email)
         return fresh
+
+    def restore(self, emails: EmailRows, *, next_index: str | None, more: bool, pages: int,
+                synced_at: float | None, walked_at: float | None) -> None:
+        """The list as the store kept it: its rows and where its walk stopped."""
+        self.emails = emails
+        self.next_index = next_index
+        self.more = more
+        self.pages = max(pages, 1) if emails else 0
+        self.synced_at = synced_at
+        self.stored_at = max((t for t in (synced_at, walked_at) if t is not None), default=None)
+        self.walk = PageWalk()
+
+    def restart_walk(self) -> None:
+        """Zoho refused the stored next_index: walk again from page one; what is listed stays (and is skipped)."""
+        self.next_index = None
+        self.pages = 0
+        self.walk = PageWalk()
 
     def failed(self, error: ZohoError, retry_at: float | None) -> None:
         self.error = error

@@ -12,7 +12,7 @@ it works or R says "now". Details follow the cursor after a quiet pause
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from tui.session.backoff import passing
@@ -20,10 +20,11 @@ from tui.session.cache import Recent
 from tui.session.clock import Clock
 from tui.session.feed import EmailFeed
 from tui.session.filters import EmailFilter
+from tui.session.keeper import RecordKeeper
 from tui.session.pause import Quiet, Wakeable
 from tui.zoho.catalog import USER_EMAILS
 from tui.zoho.client import ZohoClient
-from tui.zoho.errors import ZohoError
+from tui.zoho.errors import ZohoAPIError, ZohoError
 from tui.zoho.models import Email, EmailDetail, Record
 
 # Long enough that holding j does not fetch every email passed, short enough to feel immediate.
@@ -31,6 +32,8 @@ DETAIL_PAUSE_S = 0.15
 DETAIL_CACHE_SIZE = 200
 # A refresh follows pages until it meets a known email; past this many it starts the list afresh.
 MAX_REFRESH_PAGES = 5
+# A stored record can be weeks behind: its sync reads on further before giving up on what is stored.
+MAX_SYNC_PAGES = 30
 
 OnWait = Callable[[EmailFeed], None]
 
@@ -44,10 +47,19 @@ class Refreshed:
 class RecordSession:
     """The emails of `record`, read through `client`, timed by `clock`."""
 
-    def __init__(self, client: ZohoClient, record: Record, *, clock: Clock, detail_pause: float = DETAIL_PAUSE_S) -> None:
+    def __init__(
+        self,
+        client: ZohoClient,
+        record: Record,
+        *,
+        clock: Clock,
+        keeper: RecordKeeper | None = None,
+        detail_pause: float = DETAIL_PAUSE_S,
+    ) -> None:
         self.client = client
         self.record = record
         self.clock = clock
+        self.keeper = keeper
         self.feeds: dict[EmailFilter, EmailFeed] = {}
         self.filter = EmailFilter()
         self.details: Recent[str, EmailDetail | None] = Recent(DETAIL_CACHE_SIZE)
@@ -68,6 +80,27 @@ class RecordSession:
         if feed is None:
             feed = self.feeds[key] = EmailFeed(key)
         return feed
+
+    async def restore(self, feed: EmailFeed) -> bool:
+        """Fill `feed` from the store the first time it is used; True when the store had it."""
+        if feed.restored or self.keeper is None:
+            return False
+        feed.restored = True
+        if feed.emails or feed.pages:
+            return False  # read from Zoho already in this launch: newer than the store
+        stored = await self.keeper.load(feed.filter.key)
+        if stored is None or feed.emails or feed.pages:
+            return False
+        state = stored.state
+        feed.restore(
+            stored.emails,
+            next_index=state.next_index,
+            more=state.more,
+            pages=state.pages,
+            synced_at=state.synced_at,
+            walked_at=state.walked_at,
+        )
+        return True
 
     def _owner(self, feed: EmailFeed) -> str | None:
         return feed.filter.owner_id if feed.filter.type == USER_EMAILS else None
@@ -99,6 +132,10 @@ class RecordSession:
                         retries=0 if feed.error is not None else None,
                     )
                 except ZohoError as error:
+                    if index is not None and _refused_index(error):
+                        # A stored next_index Zoho no longer knows: walk again from the top, skipping what is listed.
+                        feed.restart_walk()
+                        continue
                     if not self._wait_after(feed, error, on_wait):
                         return None
                     continue
@@ -107,38 +144,89 @@ class RecordSession:
                     return None  # the list started afresh while this page was out
                 if index is None:
                     feed.synced_at = self.clock.time()
-                return feed.add_page(page, index)
+                fresh = feed.add_page(page, index)
+                if self.keeper is not None:
+                    await self._keep_page(feed, page.emails, first=index is None)
+                return fresh
         finally:
             feed.paging = False
 
-    async def refresh(self, feed: EmailFeed) -> Refreshed | None:
+    async def _keep_page(self, feed: EmailFeed, emails: Sequence[Email], *, first: bool) -> None:
+        """Store a page read at the bottom, and where the walk goes on (page one also says when it was read)."""
+        assert self.keeper is not None
+        key = feed.filter.key
+        more = feed.more or feed.stopped is not None  # a stopped walk is not a complete one
+        if first and feed.synced_at is not None:
+            await self.keeper.top(key, emails, synced_at=feed.synced_at, continued=False)
+            emails = ()
+        await self.keeper.page(key, emails, next_index=feed.next_index, more=more)
+        feed.stored_at = feed.synced_at if first else feed.stored_at
+
+    async def refresh(self, feed: EmailFeed, on_wait: OnWait | None = None, *, patient: bool = False) -> Refreshed | None:
         """Read page one again (and on, until a known email): new emails on top, statuses updated.
 
-        None when a refresh of this feed is already out. A failure is raised (the rows stay).
+        None when a refresh of this feed is already out. A failure is raised (the rows stay); with
+        `patient` (the sync of a stored list as it opens) failures that pass are waited out instead,
+        telling `on_wait`, and one that does not pass is left on the feed for R (None is returned).
         """
         if feed.refreshing:
             return None
         feed.refreshing = True
         try:
-            emails: list[Email] = []
-            index: str | None = None
-            for _ in range(MAX_REFRESH_PAGES):
-                page = await self.client.list_emails(
-                    self.record.module, self.record.id, type=feed.filter.type, owner_id=self._owner(feed), index=index
-                )
-                emails.extend(page.emails)
-                index, more = page.info.next_index, page.info.more_records
-                if not more or not index or not feed.ids or any(e.message_id in feed.ids for e in page.emails):
-                    break
-            before = feed.generation
-            new = feed.add_newest(emails, next_index=index, more=more)
-            feed.synced_at = self.clock.time()
-            if feed.error is not None:
-                feed.succeeded()  # Zoho answers again: the page that failed is tried at the next scroll
-                self.wake(feed)
-            return Refreshed(new, restarted=feed.generation != before)
+            while True:
+                if patient:
+                    await self._wait_for_retry(feed)
+                try:
+                    result = await self._read_newest(feed)
+                except ZohoError as error:
+                    if not patient:
+                        raise
+                    if not self._wait_after(feed, error, on_wait):
+                        return None
+                    continue
+                if feed.error is not None:
+                    feed.succeeded()  # Zoho answers again: the page that failed is tried at the next scroll
+                    self.wake(feed)
+                return result
         finally:
             feed.refreshing = False
+
+    async def _read_newest(self, feed: EmailFeed) -> Refreshed:
+        emails: list[Email] = []
+        pages: list[tuple[Email, ...]] = []
+        index: str | None = None
+        more = False
+        limit = MAX_SYNC_PAGES if feed.stored_at is not None else MAX_REFRESH_PAGES
+        for _ in range(limit):
+            page = await self.client.list_emails(
+                self.record.module,
+                self.record.id,
+                type=feed.filter.type,
+                owner_id=self._owner(feed),
+                index=index,
+                retries=0 if feed.error is not None else None,
+            )
+            emails.extend(page.emails)
+            pages.append(page.emails)
+            index, more = page.info.next_index, page.info.more_records
+            if not more or not index or not feed.ids or any(e.message_id in feed.ids for e in page.emails):
+                break
+        before = feed.generation
+        new = feed.add_newest(emails, next_index=index, more=more)
+        feed.synced_at = self.clock.time()
+        feed.new_since_open = new
+        restarted = feed.generation != before
+        if self.keeper is not None:
+            key = feed.filter.key
+            if restarted:
+                await self.keeper.reset(key)
+            for n, page_emails in enumerate(pages):
+                await self.keeper.top(key, page_emails, synced_at=feed.synced_at, continued=n > 0)
+            if restarted:
+                # The list is these pages now: its walk goes on from where they end.
+                await self.keeper.page(key, (), next_index=index, more=more)
+        feed.stored_at = feed.synced_at if self.keeper is not None and self.keeper.working else feed.stored_at
+        return Refreshed(new, restarted=restarted)
 
     def _wait_after(self, feed: EmailFeed, error: ZohoError, on_wait: OnWait | None) -> bool:
         """Note the failure; True when it will be tried again after a wait (else R is needed)."""
@@ -215,10 +303,19 @@ class RecordSession:
 
     async def _read_detail(self, email: Email) -> EmailDetail | None:
         try:
-            detail = await self.client.get_email(
-                self.record.module, self.record.id, email.message_id, user_id=self._owner(self.feed())
-            )
+            detail = await self.keeper.detail(email.message_id) if self.keeper is not None else None
+            if detail is None:
+                detail = await self.client.get_email(
+                    self.record.module, self.record.id, email.message_id, user_id=self._owner(self.feed())
+                )
+                if detail is not None and self.keeper is not None:
+                    await self.keeper.keep_detail(detail)
         finally:
             self._reading.pop(email.message_id, None)
         self.details[email.message_id] = detail
         return detail
+
+
+def _refused_index(error: ZohoError) -> bool:
+    """Zoho no longer accepts a next_index (how long one lives is not documented): INVALID_DATA on `index`."""
+    return isinstance(error, ZohoAPIError) and error.code == "INVALID_DATA" and error.details.get("param_name") == "index"

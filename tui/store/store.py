@@ -347,6 +347,23 @@ class Store:
             ).fetchall()
         return StoredFeed([json.loads(raw) for (raw,) in rows], feed_state)
 
+    def load_feed_rows(
+        self, scope: Scope, module: str, record_id: str, filter_key: str
+    ) -> tuple[list[tuple[str, str]], FeedState] | None:
+        """The stored feed as (message_id, list item as JSON text) in order, unparsed: a 50,000-email record
+        paints its first screen without decoding the other 49,990. None when nothing was stored for it."""
+        with self._read() as db:
+            state = _feed_state(db, scope.id, module, record_id, filter_key)
+            if state is None:
+                return None
+            feed_id, feed_state = state
+            rows = db.execute(
+                "SELECT e.message_id, e.raw FROM feed_entries AS f JOIN emails AS e ON e.id = f.email_id "
+                "WHERE f.feed_id = ? ORDER BY f.position",
+                (feed_id,),
+            ).fetchall()
+        return rows, feed_state
+
     def feed_states(self, scope: Scope, module: str, record_id: str) -> list[FeedState]:
         """The paging state of every stored feed of a record."""
         with self._read() as db:
@@ -524,6 +541,16 @@ class Store:
         return found
 
     # --- records ------------------------------------------------------------------------------------
+
+    def recall(self, key: str) -> str | None:
+        """A small fact kept across launches (which org a grant reaches), by key; None when never kept."""
+        with self._read() as db:
+            row = db.execute("SELECT value FROM meta WHERE key = ?", (f"fact:{key}",)).fetchone()
+        return None if row is None else row[0]
+
+    def keep(self, key: str, value: str) -> None:
+        with self._write() as db:
+            db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (f"fact:{key}", value))
 
     def remember_record(self, scope: Scope, module: str, record_id: str, name: str | None = None,
                         detail: str | None = None, *, opened: bool = False) -> None:

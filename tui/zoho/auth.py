@@ -278,6 +278,13 @@ class TokenSource:
         return self._pinned_api_domain or self._known_api_domain
 
     @property
+    def fingerprint(self) -> str:
+        """Which grant this is, without telling it: 16 hex digits of a SHA-256 of client id and refresh token."""
+        import hashlib
+
+        return hashlib.sha256(f"{self.client_id}\0{self._refresh_token}".encode()).hexdigest()[:16]
+
+    @property
     def expires_at(self) -> float | None:
         return self._expires_at
 

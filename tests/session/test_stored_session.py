@@ -1,0 +1,188 @@
+"""The record model with the local store, in virtual time: open from disk, sync only what is new,
+resume the walk across launches, details read once ever, and memory only when the disk fails."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from tests.support.clock import VirtualClock
+from tui.connect import demo_client
+from tui.sandbox.app import Faults, Sandbox
+from tui.sandbox.data import LEAD_MAIN
+from tui.session.keeper import RecordKeeper, StoreThread
+from tui.session.record import RecordSession
+from tui.zoho.models import Record
+
+
+class Launch:
+    """One run of the app against one sandbox (which lives on between launches, as Zoho does)."""
+
+    def __init__(self, sandbox: Sandbox | None, store_path, clock: VirtualClock) -> None:
+        client, fresh = demo_client(clock=clock)
+        if sandbox is not None:  # the same Zoho as the launch before: its transport answers from it
+            client._http._transport.sandbox = sandbox  # type: ignore[attr-defined]
+            client.tokens._http._transport.sandbox = sandbox  # type: ignore[attr-defined]
+        self.sandbox = sandbox or fresh
+        self.client = client
+        self.store_path = store_path
+        self.clock = clock
+
+    async def __aenter__(self) -> RecordSession:
+        self.thread = await StoreThread.open(self.store_path)
+        scope = await self.thread.run(lambda store: store.scope("demo", "sandbox", demo=True))
+        keeper = RecordKeeper(self.thread, scope, Record(*LEAD_MAIN))
+        return RecordSession(self.client, Record(*LEAD_MAIN), clock=self.clock, keeper=keeper)
+
+    async def __aexit__(self, *exc) -> None:
+        await asyncio.to_thread(self.thread.close)
+        await self.client.aclose()
+
+
+def list_calls(sandbox: Sandbox) -> list[dict[str, str]]:
+    return [c.params for c in sandbox.calls if c.path.endswith("/Emails")]
+
+
+async def test_a_stored_record_opens_from_disk_and_syncs_with_one_call(tmp_path):
+    clock = VirtualClock()
+    store = tmp_path / "store.sqlite3"
+    first = Launch(None, store, clock)
+    async with first as session:
+        feed = session.feed()
+        assert not await session.restore(feed)  # nothing stored yet
+        for _ in range(5):
+            await session.load_more(feed)
+        read = list(feed.emails.ids)
+    assert len(read) == 50 and len(list_calls(first.sandbox)) == 5
+
+    second = Launch(first.sandbox, store, clock)
+    async with second as session:
+        feed = session.feed()
+        assert await session.restore(feed)
+        assert list(feed.emails.ids) == read and feed.next_page_index() is not None
+        calls = len(list_calls(second.sandbox))
+        result = await session.refresh(feed, patient=True)
+        assert result.new == 0 and not result.restarted
+        assert len(list_calls(second.sandbox)) == calls + 1  # an unchanged record: exactly one list call
+        # The walk goes on from where the last launch stopped: page six, not page one.
+        await session.load_more(feed)
+        assert feed.count == 60 and list_calls(second.sandbox)[-1].get("index") is not None
+
+
+async def test_new_emails_arrive_on_top_and_changed_statuses_update(tmp_path):
+    clock = VirtualClock()
+    store = tmp_path / "store.sqlite3"
+    first = Launch(None, store, clock)
+    async with first as session:
+        feed = session.feed()
+        for _ in range(3):
+            await session.load_more(feed)
+        opened_again = feed.emails[4].message_id
+    arrived = first.sandbox.deliver(*LEAD_MAIN, count=3)
+    first.sandbox.open_again(*LEAD_MAIN, opened_again)
+
+    second = Launch(first.sandbox, store, clock)
+    async with second as session:
+        feed = session.feed()
+        await session.restore(feed)
+        before = feed.emails[feed.emails.index_of(opened_again)].status
+        result = await session.refresh(feed, patient=True)
+        assert result.new == 3 and list(feed.emails.ids)[:3] == arrived
+        after = feed.emails[feed.emails.index_of(opened_again)].status
+        assert after != before
+    # And the store has it all for the next launch, in order.
+    third = Launch(first.sandbox, store, clock)
+    async with third as session:
+        feed = session.feed()
+        await session.restore(feed)
+        assert list(feed.emails.ids)[:3] == arrived and feed.count == 33
+
+
+async def test_a_refused_old_index_walks_again_from_the_top_skipping_what_is_stored(tmp_path):
+    clock = VirtualClock()
+    store = tmp_path / "store.sqlite3"
+    first = Launch(None, store, clock)
+    async with first as session:
+        feed = session.feed()
+        for _ in range(2):
+            await session.load_more(feed)
+    first.sandbox.expire_indexes()  # how long Zoho honours a next_index is not documented
+    second = Launch(first.sandbox, store, clock)
+    async with second as session:
+        feed = session.feed()
+        await session.restore(feed)
+        assert feed.count == 20
+        before = len(list_calls(second.sandbox))
+        fresh = await session.load_more(feed)
+        assert fresh == [] and feed.count == 20  # page one again: all known, nothing repeated
+        for _ in range(2):
+            fresh = await session.load_more(feed)
+        assert feed.count == 30 and len(set(feed.emails.ids)) == 30
+        asked = [c.get("index") for c in list_calls(second.sandbox)[before:]]
+        assert asked[0] is not None and asked[1] is None  # the stored index, refused; then from the top
+
+
+async def test_a_detail_is_read_once_across_launches(tmp_path):
+    clock = VirtualClock()
+    store = tmp_path / "store.sqlite3"
+    first = Launch(None, store, clock)
+    async with first as session:
+        feed = session.feed()
+        await session.load_more(feed)
+        email = feed.emails[0]
+        detail = await session.detail(email)
+    second = Launch(first.sandbox, store, clock)
+    async with second as session:
+        feed = session.feed()
+        await session.restore(feed)
+        again = await session.detail(feed.emails[0])
+        assert again == detail and again.content == detail.content
+    assert first.sandbox.count(f"/Emails/{email.message_id}") == 1
+
+
+async def test_offline_a_stored_record_still_reads_and_syncs_when_zoho_answers(tmp_path):
+    clock = VirtualClock()
+    store = tmp_path / "store.sqlite3"
+    first = Launch(None, store, clock)
+    async with first as session:
+        feed = session.feed()
+        for _ in range(2):
+            await session.load_more(feed)
+        await session.detail(feed.emails[1])
+    first.sandbox.faults.always = "drop"
+    second = Launch(first.sandbox, store, clock)
+    async with second as session:
+        feed = session.feed()
+        await session.restore(feed)
+        assert feed.count == 20 and feed.stored_at is not None
+        assert (await session.detail(feed.emails[1])).content  # the body from disk, no call
+        syncing = asyncio.ensure_future(session.refresh(feed, patient=True))
+        for _ in range(200):
+            await clock.advance(0.5)
+            if feed.waiting:
+                break
+        assert feed.waiting and feed.count == 20  # offline: what is stored stays on screen
+        first.sandbox.faults.always = None
+        await clock.run_until_idle(horizon=30)
+        assert (await syncing).new == 0 and feed.error is None
+
+
+async def test_a_store_that_fails_leaves_memory_only_and_says_so_once(tmp_path, monkeypatch):
+    clock = VirtualClock()
+    told: list[str] = []
+    launch = Launch(None, tmp_path / "store.sqlite3", clock)
+    async with launch as session:
+        launch.thread.on_failure = told.append
+        from tui.store.store import Store, StoreError
+
+        def full(*args, **kwargs):
+            raise StoreError("The local store could not be written: the disk is full.")
+
+        monkeypatch.setattr(Store, "append_page", full)
+        feed = session.feed()
+        await session.load_more(feed)
+        await session.load_more(feed)
+        assert feed.count == 20  # the app goes on in memory
+        assert told == ["The local store could not be written: the disk is full."]
+        assert not session.keeper.working

@@ -1,0 +1,140 @@
+"""The record model's link to the local store: what was read is kept, what was kept is read first.
+
+`StoreThread` runs the store (SQLite) on one thread of its own, so the UI thread
+never waits on the disk and writes land in the order they were made. When the
+store fails (disk full, a file gone bad), it says why once and the app goes on
+with memory only: nothing the person sees depends on the disk working.
+`RecordKeeper` is one record's view of it, for `RecordSession`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from tui.session.rows import EmailRows
+from tui.zoho.models import Email, EmailDetail, Record
+
+if TYPE_CHECKING:
+    from tui.store.store import FeedState, MergeResult, Scope, Store
+
+T = TypeVar("T")
+
+
+class StoreThread:
+    """The store, used from one thread. `run(fn)` awaits `fn(store)` there; after a failure, memory only."""
+
+    def __init__(self, store: Store, executor: ThreadPoolExecutor) -> None:
+        self.store = store
+        self._executor = executor
+        self.failed: str | None = None  # the sentence saying why the store is off
+        self.on_failure: Callable[[str], None] | None = None
+
+    @classmethod
+    async def open(cls, path: str | Path | None = None) -> StoreThread:
+        """Open the store (its file, migrations, a check when one is due) on its own thread. Raises StoreError."""
+        from tui.store.store import Store
+
+        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
+        try:
+            store = await asyncio.wrap_future(executor.submit(Store.open, path))
+        except BaseException:
+            executor.shutdown(wait=False)
+            raise
+        return cls(store, executor)
+
+    @property
+    def location(self) -> Path:
+        return self.store.location
+
+    async def run(self, work: Callable[[Store], T]) -> T | None:
+        """`work(store)` on the store's thread; None once the store has failed (the failure is told once)."""
+        from tui.store.store import StoreError
+
+        if self.failed is not None:
+            return None
+        try:
+            return await asyncio.wrap_future(self._executor.submit(work, self.store))
+        except StoreError as error:
+            self._fail(error.message)
+            return None
+
+    def _fail(self, message: str) -> None:
+        if self.failed is None:
+            self.failed = message
+            if self.on_failure is not None:
+                self.on_failure(message)
+
+    def close(self) -> None:
+        """Close the file after what was queued is written (blocking: call from a thread)."""
+        self._executor.submit(self.store.close)
+        self._executor.shutdown(wait=True)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredList:
+    """A feed as the store had it: its rows, unparsed, and its paging state."""
+
+    emails: EmailRows
+    state: FeedState
+
+
+class RecordKeeper:
+    """One record of one scope in the store."""
+
+    def __init__(self, thread: StoreThread, scope: Scope, record: Record) -> None:
+        self.thread = thread
+        self.scope = scope
+        self.module = record.module
+        self.record_id = record.id
+
+    @property
+    def working(self) -> bool:
+        return self.thread.failed is None
+
+    async def load(self, filter_key: str) -> StoredList | None:
+        found = await self.thread.run(
+            lambda store: store.load_feed_rows(self.scope, self.module, self.record_id, filter_key)
+        )
+        if found is None:
+            return None
+        rows, state = found
+        return StoredList(EmailRows.from_raw(rows), state)
+
+    async def page(self, filter_key: str, emails: Sequence[Email], *, next_index: str | None, more: bool) -> None:
+        items = [dict(e.raw) or {"message_id": e.message_id} for e in emails]
+        await self.thread.run(
+            lambda store: store.append_page(
+                self.scope, self.module, self.record_id, filter_key, items, next_index=next_index, more=more
+            )
+        )
+
+    async def top(self, filter_key: str, emails: Sequence[Email], *, synced_at: float, continued: bool) -> MergeResult | None:
+        items = [dict(e.raw) or {"message_id": e.message_id} for e in emails]
+        return await self.thread.run(
+            lambda store: store.merge_top(
+                self.scope, self.module, self.record_id, filter_key, items, synced_at=synced_at, continued=continued
+            )
+        )
+
+    async def reset(self, filter_key: str) -> None:
+        await self.thread.run(lambda store: store.reset_feed(self.scope, self.module, self.record_id, filter_key))
+
+    async def detail(self, message_id: str) -> EmailDetail | None:
+        raw = await self.thread.run(lambda store: store.load_detail(self.scope, message_id))
+        return EmailDetail.parse(raw, message_id) if raw is not None else None
+
+    async def keep_detail(self, detail: EmailDetail) -> None:
+        raw: dict[str, Any] = dict(detail.raw) or {"message_id": detail.message_id}
+        await self.thread.run(lambda store: store.save_detail(self.scope, detail.message_id, raw))
+
+    async def remember(self, record: Record, *, opened: bool) -> None:
+        await self.thread.run(
+            lambda store: store.remember_record(
+                self.scope, record.module, record.id, record.name, record.detail, opened=opened
+            )
+        )

@@ -1,0 +1,144 @@
+"""A record's emails in Zoho's order, parsed only when looked at.
+
+A stored record of 50,000 emails must paint its first screen at once: the rows
+come from the store as Zoho's JSON text and each is parsed into an `Email` the
+first time something reads it (the list draws only the rows on screen). New
+emails go on top and pages at the bottom, both in O(page); finding a row by its
+message id is a dict lookup, so a re-read page updates its known rows in place
+without walking the list.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, overload
+
+from tui.zoho.models import Email
+
+Raw = str | dict[str, Any]  # a list item as Zoho sent it: JSON text (from the store) or parsed
+
+
+class EmailRows(Sequence[Email]):
+    def __init__(self, emails: Iterable[Email] = ()) -> None:
+        self._ids: list[str] = []
+        self._position: dict[str, int] = {}  # message id -> position; index = position - self._top
+        self._top = 0
+        self._parsed: dict[str, Email] = {}
+        self._raw: dict[str, Raw] = {}
+        self.extend(emails)
+
+    @classmethod
+    def from_raw(cls, items: Iterable[tuple[str, Raw]]) -> EmailRows:
+        """Rows from (message_id, list item) pairs, each parsed when first read."""
+        rows = cls()
+        for message_id, raw in items:
+            if message_id in rows._position:
+                continue
+            rows._position[message_id] = len(rows._ids)
+            rows._ids.append(message_id)
+            rows._raw[message_id] = raw
+        return rows
+
+    # --- Sequence ------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    @overload
+    def __getitem__(self, index: int) -> Email: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Email]: ...
+
+    def __getitem__(self, index: int | slice) -> Email | list[Email]:
+        if isinstance(index, slice):
+            return [self._email(i) for i in self._ids[index]]
+        return self._email(self._ids[index])
+
+    def __iter__(self) -> Iterator[Email]:
+        for message_id in list(self._ids):
+            yield self._email(message_id)
+
+    def __contains__(self, value: object) -> bool:
+        """A message id (or an Email) is in the list."""
+        key = value.message_id if isinstance(value, Email) else value
+        return key in self._position
+
+    def __bool__(self) -> bool:
+        return bool(self._ids)
+
+    def __repr__(self) -> str:
+        return f"EmailRows({len(self)} emails, {len(self._parsed)} parsed)"
+
+    # --- reading ---------------------------------------------------------------------------
+
+    @property
+    def ids(self) -> Sequence[str]:
+        """The message ids in order (no parsing)."""
+        return self._ids
+
+    def index_of(self, message_id: str | None) -> int | None:
+        position = self._position.get(message_id) if message_id is not None else None
+        return None if position is None else position - self._top
+
+    def raw(self, message_id: str) -> dict[str, Any]:
+        """The list item as Zoho sent it (for export and the store)."""
+        raw = self._raw.get(message_id)
+        if raw is None:
+            return dict(self._email(message_id).raw)
+        return json.loads(raw) if isinstance(raw, str) else raw
+
+    def _email(self, message_id: str) -> Email:
+        email = self._parsed.get(message_id)
+        if email is None:
+            raw = self._raw.pop(message_id)
+            data = json.loads(raw) if isinstance(raw, str) else raw
+            email = Email.parse(data) or Email(message_id)
+            self._parsed[message_id] = email
+        return email
+
+    # --- changing --------------------------------------------------------------------------
+
+    def extend(self, emails: Iterable[Email]) -> None:
+        """Append emails not listed yet (at the bottom)."""
+        for email in emails:
+            if email.message_id in self._position:
+                continue
+            self._position[email.message_id] = self._top + len(self._ids)
+            self._ids.append(email.message_id)
+            self._parsed[email.message_id] = email
+
+    def prepend(self, emails: Sequence[Email]) -> None:
+        """Put emails not listed yet on top, in the given order."""
+        fresh: list[Email] = []
+        seen: set[str] = set()
+        for email in emails:
+            if email.message_id not in self._position and email.message_id not in seen:
+                seen.add(email.message_id)
+                fresh.append(email)
+        self._top -= len(fresh)
+        for offset, email in enumerate(fresh):
+            self._position[email.message_id] = self._top + offset
+            self._parsed[email.message_id] = email
+        self._ids[:0] = [e.message_id for e in fresh]
+
+    def replace(self, email: Email) -> bool:
+        """A newer copy of a listed email (its statuses changed); False when it is not listed."""
+        if email.message_id not in self._position:
+            return False
+        self._raw.pop(email.message_id, None)
+        self._parsed[email.message_id] = email
+        return True
+
+    def remove(self, message_ids: Iterable[str]) -> None:
+        """Take emails out of the list (rare: a test, or Zoho dropping them)."""
+        gone = set(message_ids) & self._position.keys()
+        if not gone:
+            return
+        kept = [i for i in self._ids if i not in gone]
+        for message_id in gone:
+            self._parsed.pop(message_id, None)
+            self._raw.pop(message_id, None)
+        self._ids, self._top = kept, 0
+        self._position = {message_id: n for n, message_id in enumerate(kept)}
