@@ -64,6 +64,7 @@ class CrmEmailsApp(App[None]):
     COMMAND_PALETTE_DISPLAY = "ctrl+p"
     BINDINGS = [
         Binding("o", "open_picker", "Open record", id="app.open_picker"),
+        Binding("ctrl+f", "search_everywhere", "Search all", id="app.search_everywhere"),
         Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
         # For screens where `?` is typed into a text box (the picker shows this one in its footer).
         Binding("f1", "help", "Help", show=False, id="app.help_f1"),
@@ -87,7 +88,8 @@ class CrmEmailsApp(App[None]):
         use_store: bool = True,
         store_path: Path | None = None,
     ) -> None:
-        """`use_store=False` keeps nothing on disk (--no-store); `store_path` overrides where the store is."""
+        """`use_store=False` keeps nothing on disk (--no-store: the store is in memory for this launch);
+        `store_path` overrides where the store is."""
         super().__init__()
         self._connect = connect
         self.start = start
@@ -157,7 +159,7 @@ class CrmEmailsApp(App[None]):
 
     @work(exclusive=True, group="connect", exit_on_error=False)
     async def connect(self) -> None:
-        opening = asyncio.ensure_future(self._open_store()) if self.use_store and self.store is None else None
+        opening = asyncio.ensure_future(self._open_store()) if self.store is None else None
         try:
             client = await self._connect()
         except ZohoError as error:
@@ -252,6 +254,26 @@ class CrmEmailsApp(App[None]):
 
         self._show(RecordScreen(self.record_session(record)))
 
+    def open_record_at(self, record: Record, message_id: str) -> None:
+        """Show `record` with its full list's cursor on `message_id` (a search hit)."""
+        from tui.screens.record import RecordScreen
+        from tui.session.filters import EmailFilter
+
+        session = self.record_session(record)
+        session.filter = EmailFilter()
+        session.feed().cursor_id = message_id
+        session.feed().scroll_y = 0
+        self._show(RecordScreen(session))
+
+    def action_search_everywhere(self) -> None:
+        from tui.screens.search import SearchScreen
+
+        if self.client is None:
+            self.bell()
+            return
+        if not isinstance(self.screen, SearchScreen):
+            self.push_screen(SearchScreen())
+
     def record_session(self, record: Record) -> RecordSession:
         """The session of `record`: the one kept from earlier in this launch, or a new one."""
         from tui.session.record import RecordSession
@@ -297,7 +319,7 @@ class CrmEmailsApp(App[None]):
         from tui.store.store import StoreError
 
         try:
-            store = await StoreThread.open(self.store_path)
+            store = await StoreThread.open(self.store_path, on_disk=self.use_store)
         except StoreError as error:
             self._store_off(error.message)
             return None
@@ -417,7 +439,7 @@ class CrmEmailsApp(App[None]):
                 yield command
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "open_picker" and self.client is None:
+        if action in ("open_picker", "search_everywhere") and self.client is None:
             return False
         return True
 

@@ -43,13 +43,20 @@ class CrmEmailsCommands(Provider):
 
     def commands(self) -> list[PaletteCommand]:
         app = crm_app(self)
-        found = [PaletteCommand("Open record picker", app.action_open_picker, "Find a record by name, id or CRM link (o)")]
+        found = [
+            PaletteCommand("Open record picker", app.action_open_picker, "Find a record by name, id or CRM link (o)"),
+            PaletteCommand("Search every stored email", app.action_search_everywhere, "Across every record kept in the local store (ctrl+f)"),
+        ]
         bindings = self.screen.active_bindings
         for name, key, help_text in SCREEN_COMMANDS:
             active = bindings.get(key)
             if active is not None and active.enabled:
                 run = partial(app.run_action, active.binding.action, active.node)
                 found.append(PaletteCommand(name, run, f"{help_text} ({key})"))
+        from tui.screens.record import RecordScreen
+
+        if isinstance(self.screen, RecordScreen):
+            found.extend(PaletteCommand(name, run, help_text) for name, run, help_text in self.screen.palette_commands())
         found.append(PaletteCommand("Help", app.action_help, "Every key on this screen, and what the statuses mean (?)"))
         found.append(PaletteCommand("Quit", app.action_quit, "Leave crm-emails (q)"))
         for record in app.recent_records:

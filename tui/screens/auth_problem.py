@@ -12,10 +12,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from tui.render.safe import clean, one_line
 from tui.widgets.access import crm_app
+from tui.widgets.footer import KeyFooter
 from tui.widgets.guard import guarded
 from tui.widgets.error_panel import error_text
 from tui.widgets.status_line import StatusLine
@@ -118,7 +119,7 @@ class AuthProblemScreen(Screen[None]):
             error.border_title = "The error"
             yield error
         yield StatusLine("not connected")
-        yield Footer()
+        yield KeyFooter()
 
     @guarded
     def action_retry(self) -> None:

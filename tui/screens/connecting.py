@@ -6,9 +6,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Center, Middle
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from tui.widgets.access import crm_app
+from tui.widgets.footer import KeyFooter
 from tui.widgets.guard import guarded
 from tui.widgets.status_line import StatusLine
 
@@ -34,7 +35,7 @@ class ConnectingScreen(Screen[None]):
                 # Still text, not a spinner: the first frame is the same in every snapshot.
                 yield Static(Text(self.message), id="message")
         yield StatusLine("starting")
-        yield Footer()
+        yield KeyFooter()
 
     @guarded
     def on_screen_resume(self) -> None:

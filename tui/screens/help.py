@@ -17,9 +17,10 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from tui.widgets.access import close
+from tui.widgets.footer import KeyFooter
 from tui.widgets.guard import guarded
 
 NAVIGATION = "Navigation"
@@ -196,7 +197,7 @@ class HelpScreen(ModalScreen[None]):
                     yield Static(Text(self.note), classes="note")
                 yield Static(_status_table(), id="statuses", classes="note")
         # Over the footer of the screen below, whose keys do nothing while help is open.
-        yield Footer()
+        yield KeyFooter()
 
     @guarded
     def action_close(self) -> None:

@@ -13,9 +13,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, OptionList
+from textual.widgets import OptionList
 
 from tui.widgets.access import close
+from tui.widgets.footer import KeyFooter
 from tui.widgets.guard import guarded
 
 ResultType = TypeVar("ResultType")
@@ -64,7 +65,7 @@ class MenuScreen(ModalScreen[ResultType]):
             dialog.border_title = self.MENU_TITLE
             yield from self.compose_options()
         # Over the record screen's footer, whose keys do nothing while a menu is open.
-        yield Footer()
+        yield KeyFooter()
 
     def compose_options(self) -> ComposeResult:
         """The menu's OptionList."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from textual.message import Message
 
 from tui.session.feed import EmailFeed
-from tui.session.record import Refreshed
+from tui.session.record import Found, Refreshed
 from tui.zoho.errors import ZohoError
 from tui.zoho.models import Email, EmailDetail, User
 
@@ -81,3 +81,21 @@ class AttachmentNote(Message):
         self.message_id = message_id
         self.attachment_id = attachment_id
         self.note = note
+
+
+class SearchDone(Message):
+    """A search of `feed` found `found` (None: there is no store to search), or could not read the query."""
+
+    def __init__(self, feed: EmailFeed, found: Found | None, problem: str | None = None) -> None:
+        super().__init__()
+        self.feed = feed
+        self.found = found
+        self.problem = problem
+
+
+class WalkDone(Message):
+    """"Load every email" reached the end of `feed`."""
+
+    def __init__(self, feed: EmailFeed) -> None:
+        super().__init__()
+        self.feed = feed

@@ -15,12 +15,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets import Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.render.safe import one_line
 from tui.widgets.access import OnCrmApp, close
 from tui.widgets.error_panel import ErrorPanel, unexpected
+from tui.widgets.footer import KeyFooter
 from tui.widgets.guard import guarded
 from tui.widgets.status_line import StatusLine
 from tui.zoho.catalog import STANDARD_BY_NAME
@@ -184,7 +185,7 @@ class PickerScreen(OnCrmApp, Screen[None]):
                 results.border_title = "Records"
                 yield results
         yield StatusLine("pick a record")
-        yield Footer()
+        yield KeyFooter()
 
     def _placeholder(self) -> str:
         return f"Search {self.module.label} · or paste a record id or link"

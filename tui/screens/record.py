@@ -25,7 +25,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Header, Input
 from textual.worker import Worker
 
 from tui.downloads import Saved, describe_os_error, download_dir, save_attachment
@@ -34,6 +34,8 @@ from tui.render.sizes import human_size
 from tui.screens.attachment_menu import AttachmentMenu, attachment_label
 from tui.screens.messages import (
     AttachmentNote,
+    SearchDone,
+    WalkDone,
     DetailFailed,
     DetailLoaded,
     FeedChanged,
@@ -46,12 +48,14 @@ from tui.screens.type_filter import TypeFilterScreen
 from tui.session.connection import failure_kind
 from tui.session.feed import EmailFeed
 from tui.session.filters import EmailFilter
-from tui.session.record import RecordSession
+from tui.session.record import SEARCH_LIMIT, Found, RecordSession
 from tui.widgets.access import OnCrmApp
 from tui.widgets.email_detail import BodyView, EmailDetailView
 from tui.widgets.email_list import EmailList
 from tui.widgets.error_panel import error_text, unexpected
+from tui.widgets.footer import KeyFooter
 from tui.widgets.guard import guarded
+from tui.widgets.search_bar import SearchBar
 from tui.widgets.status_line import StatusLine
 from tui.zoho.catalog import EMAILS_PER_PAGE, STANDARD_BY_NAME
 from tui.zoho.errors import ZohoAPIError, ZohoError
@@ -72,8 +76,14 @@ class RecordScreen(OnCrmApp, Screen):
         Binding("s", "save_attachment", "Save attachment", id="record.save_attachment"),
         Binding("r", "refresh", "Refresh", id="record.refresh"),
         Binding(RETRY_KEY, "retry", "Retry", id="record.retry"),
+        Binding("slash", "search", "Search", key_display="/", id="record.search"),
+        Binding("n", "next_hit", "Next hit", show=False, id="record.next_hit"),
+        Binding("N", "previous_hit", "Previous hit", show=False, id="record.previous_hit"),
         Binding("tab", "switch_pane", "Switch pane", id="record.switch_pane"),
         Binding("escape", "back_to_list", "Back to list", id="record.back"),
+        # Escape also ends a search, then stops loading every email (the first that applies acts).
+        Binding("escape", "end_search", "End search", id="record.end_search"),
+        Binding("escape", "stop_loading", "Stop loading", id="record.stop_loading"),
     ]
 
     DEFAULT_CSS = """
@@ -112,6 +122,8 @@ class RecordScreen(OnCrmApp, Screen):
         self._keys_state: tuple[bool, ...] = ()
         self._page_workers: dict[EmailFilter, Worker[None]] = {}
         self._remembered = False
+        self._found: Found | None = None  # what the search shows in the list (None: the whole list)
+        self._bodies_note: str | None = None  # "fetching bodies — 12 of 40" while that runs
         self._saving: set[tuple[str, str]] = set()  # (message_id, attachment_id) being saved or queued
 
     # --- layout ----------------------------------------------------------------------
@@ -121,8 +133,9 @@ class RecordScreen(OnCrmApp, Screen):
         with Horizontal(id="record-panes"):
             yield EmailList(now=self.session.clock.now, id="email-list")
             yield EmailDetailView(id="email-detail")
+        yield SearchBar(id="search-bar")
         yield StatusLine(self.record.display)
-        yield Footer()
+        yield KeyFooter()
 
     @guarded
     def on_mount(self) -> None:
@@ -239,9 +252,16 @@ class RecordScreen(OnCrmApp, Screen):
         feed = self.feed
         email_list = self.email_list
         count = feed.count
-        loaded = f"{count} loaded" if feed.more else f"{count} email" + ("" if count == 1 else "s")
+        loaded = f"{count:,} loaded" if feed.more else f"{count:,} email" + ("" if count == 1 else "s")
         left = self._seconds_to_retry(feed)
-        if left is not None and feed.error is not None:
+        if self._bodies_note is not None:
+            progress = self._bodies_note
+        elif feed.walking and left is None:
+            progress = (
+                f"loading every email — {count:,} · {feed.walk_pages:,} pages · {feed.walk_calls:,} API calls"
+                " · Esc stops"
+            )
+        elif left is not None and feed.error is not None:
             progress = f"{failure_kind(feed.error)} — retrying in {left} s · {RETRY_KEY} retries now"
         elif feed.refreshing:
             progress = "refreshing…"
@@ -355,6 +375,9 @@ class RecordScreen(OnCrmApp, Screen):
             self._opened_for_good()
         if feed is not self.feed:
             return  # another filter's list: it is shown when the person switches back
+        if self._found is not None:
+            self._show_progress()
+            return  # the list shows the search's hits: the page is there when the search ends
         if feed.count == len(message.fresh) or not self.email_list.count:
             self.email_list.show_emails(feed.emails, cursor_id=feed.cursor_id, scroll_y=feed.scroll_y)
         else:
@@ -372,6 +395,7 @@ class RecordScreen(OnCrmApp, Screen):
     def _feed_changed(self, message: FeedChanged) -> None:
         if message.feed is self.feed:
             self._show_progress()
+            self._refresh_keys()
 
     @on(EmailList.NearEnd)
     @guarded
@@ -380,8 +404,203 @@ class RecordScreen(OnCrmApp, Screen):
         # Asked again now: a page may have landed since the message was sent. Rows the list does not show
         # yet (their PageLoaded is on its way) count too: it asks again once they are shown.
         feed = self.feed
+        if self._found is not None:
+            return  # the hits of a search: no page is asked for them
         if self.email_list.count == feed.count and self.email_list.near_end and feed.can_load_more:
             self._load(feed)
+
+    # --- search ----------------------------------------------------------------------
+
+    @property
+    def search_bar(self) -> SearchBar:
+        return self.query_one(SearchBar)
+
+    @guarded
+    def action_search(self) -> None:
+        bar = self.search_bar
+        bar.open()
+        if self.session.keeper is None or not self.session.keeper.working:
+            reason = self.crm.store.failed if self.crm.store is not None and self.crm.store.failed else None
+            bar.set_note(f"Search needs the local store, which is off{': ' + reason if reason else ''}.", error=True)
+        elif bar.input.value.strip():
+            self._search(bar.input.value)
+
+    @on(Input.Changed, "#search-input")
+    @guarded
+    def _query_typed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._search(event.value)
+
+    def _search(self, text: str) -> None:
+        if not text.strip():
+            self.workers.cancel_group(self, "search")
+            self._show_search(None)
+            self.search_bar.set_note("")
+            return
+        self._run_search(self.feed, text)
+
+    @work(group="search", exclusive=True, exit_on_error=False)
+    async def _run_search(self, feed: EmailFeed, text: str) -> None:
+        from tui.store.query import QueryError
+
+        try:
+            found = await self.session.search(feed, text)
+        except QueryError as error:
+            self.post_message(SearchDone(feed, None, problem=str(error)))
+            return
+        self.post_message(SearchDone(feed, found))
+
+    @on(SearchDone)
+    @guarded
+    def _search_done(self, message: SearchDone) -> None:
+        bar = self.search_bar
+        if message.feed is not self.feed or not bar.is_open or not bar.input.value.strip():
+            return  # answered after the filter changed or the search ended
+        if message.problem is not None:
+            bar.set_note(message.problem, error=True)
+            return
+        found = message.found
+        if found is None:
+            bar.set_note("Search needs the local store, which is off.", error=True)
+            return
+        shown = len(found.emails)
+        note = f"{found.total:,} of {found.stored:,} stored"
+        if found.total > shown:
+            note += f" (the newest {SEARCH_LIMIT:,} shown)"
+        if self.feed.more:
+            note += " — more on the server: G loads them all"
+        bar.set_note(note)
+        self._show_search(found)
+
+    def _show_search(self, found: Found | None) -> None:
+        """The hits in the list (None: the whole list again), the cursor kept on its email where it can be."""
+        feed = self.feed
+        current = self.email_list.cursor_email
+        keep = current.message_id if current is not None else feed.cursor_id
+        if found is None and self._found is None:
+            return
+        self._found = found
+        rows = found.emails if found is not None else feed.emails
+        cursor = keep if keep is not None and keep in rows else None
+        self.email_list.show_emails(rows, cursor_id=cursor, scroll_y=0 if found is not None else feed.scroll_y)
+        if not rows:
+            self._highlighted = None
+            self.detail_view.show_nothing("No stored email matches." if found is not None else "No email selected.")
+        self._show_progress()
+
+    # --- load every email, fetch every body ------------------------------------------
+
+    def palette_commands(self) -> list[tuple[str, Callable[[], object], str]]:
+        """Actions offered in the command palette without a key of their own: (name, run, help)."""
+        feed = self.feed
+        found: list[tuple[str, Callable[[], object], str]] = []
+        if feed.more and not feed.walking:
+            found.append(("Load every email", self.action_load_all, "Read the remaining pages of this list in the background (G)"))
+        found.append(("Fetch every body", self.action_fetch_bodies, "Read the full text of every email listed: one API call each, said first"))
+        return found
+
+    @guarded
+    def action_load_all(self) -> None:
+        """Walk the remaining pages in the background; the list stays usable, Escape stops it."""
+        feed = self.feed
+        if feed.walking or not feed.more or feed.stopped is not None:
+            return
+        self.run_worker(self._walk_all(feed), group="walk", exit_on_error=False, name="load every email")
+
+    async def _walk_all(self, feed: EmailFeed) -> None:
+        running = self._page_workers.get(feed.filter)
+        if running is not None and not running.is_finished:
+            await running.wait()  # the page on its way is part of the walk: never asked twice
+        feed.walking, feed.walk_pages = True, 0
+        calls_at_start = self.session.client.calls
+        self.post_message(FeedChanged(feed))
+        try:
+            while feed.more and feed.stopped is None:
+                fresh = await self.session.load_more(feed, on_wait=lambda f: self.post_message(FeedChanged(f)))
+                if fresh is None:
+                    break  # a failure R must clear, or another read of the list under way
+                feed.walk_pages += 1
+                feed.walk_calls = self.session.client.calls - calls_at_start
+                self.post_message(PageLoaded(feed, fresh))
+        except Exception as error:  # a bug: shown as an error, never as a traceback
+            feed.failed(unexpected(error), None)
+        finally:
+            feed.walking = False
+            self.post_message(FeedChanged(feed))
+        if not feed.more and feed.stopped is None and feed.error is None:
+            self.post_message(WalkDone(feed))
+
+    @on(WalkDone)
+    @guarded
+    def _walk_done(self, message: WalkDone) -> None:
+        if message.feed is self.feed:
+            self.notify(f"Every email is loaded: {message.feed.count:,}.", timeout=4)
+
+    @guarded
+    def action_stop_loading(self) -> None:
+        self.workers.cancel_group(self, "walk")
+        self.workers.cancel_group(self, "bodies")
+
+    @guarded
+    def action_fetch_bodies(self) -> None:
+        """Every listed email's full text, into the store (and search): asks first, with what it costs."""
+        missing = [e for e in self.feed.emails if not self.session.cached_detail(e.message_id)[0]]
+        if not missing:
+            self.notify("Every listed email's body is here already.", timeout=4)
+            return
+        from tui.screens.confirm import ConfirmScreen
+
+        question = (
+            f"Fetch the bodies of {len(missing):,} email{'s' if len(missing) != 1 else ''}? That is up to "
+            f"{len(missing):,} API call{'s' if len(missing) != 1 else ''} (the org's daily credits); "
+            "bodies already stored cost nothing. Escape stops it."
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run_worker(self._fetch_bodies(missing), group="bodies", exclusive=True, exit_on_error=False)
+
+        self.app.push_screen(ConfirmScreen("Fetch every body", question, yes="Fetch"), answered)
+
+    async def _fetch_bodies(self, emails: list[Email]) -> None:
+        done = failed = 0
+        calls_at_start = self.session.client.calls
+        self._bodies_note = f"fetching bodies — 0 of {len(emails):,} · Esc stops"
+        self.post_message(FeedChanged(self.feed))
+        try:
+            for email in emails:
+                try:
+                    await self.session.detail(email)
+                    done += 1
+                except ZohoError:
+                    failed += 1
+                calls = self.session.client.calls - calls_at_start
+                self._bodies_note = f"fetching bodies — {done:,} of {len(emails):,} · {calls:,} API calls · Esc stops"
+                self.post_message(FeedChanged(self.feed))
+        finally:
+            self._bodies_note = None
+            self.post_message(FeedChanged(self.feed))
+        more = f"; {failed} could not be read" if failed else ""
+        self.notify(f"Fetched {done:,} bodies{more}.", timeout=6)
+
+    @guarded
+    def action_end_search(self) -> None:
+        self.workers.cancel_group(self, "search")
+        self.search_bar.close()
+        self._show_search(None)
+        self.email_list.table.focus()
+
+    @guarded
+    def action_focus_hits(self) -> None:
+        self.email_list.table.focus()
+
+    @guarded
+    def action_next_hit(self) -> None:
+        self.email_list.table.action_cursor_down()
+
+    @guarded
+    def action_previous_hit(self) -> None:
+        self.email_list.table.action_cursor_up()
 
     # --- refresh ---------------------------------------------------------------------
 
@@ -544,6 +763,8 @@ class RecordScreen(OnCrmApp, Screen):
 
     def switch_filter(self, choice: EmailFilter) -> None:
         """Show another filter's list: the one already loaded, or its first page."""
+        if self.search_bar.is_open:
+            self.action_end_search()
         old = self.feed
         current = self.email_list.cursor_email
         old.cursor_id = current.message_id if current else old.cursor_id
@@ -713,6 +934,14 @@ class RecordScreen(OnCrmApp, Screen):
             return isinstance(self.focused, BodyView)
         if action == "save_attachment":
             return self._attachments_shown() is not None
+        if action in ("next_hit", "previous_hit"):
+            return self._found is not None and not isinstance(self.focused, Input)
+        if action == "end_search":
+            return self.search_bar.is_open
+        if action == "stop_loading":
+            return self.feed.walking or self._bodies_note is not None
+        if action == "load_all":
+            return self.feed.more and not self.feed.walking
         return True
 
     @guarded
@@ -727,6 +956,9 @@ class RecordScreen(OnCrmApp, Screen):
             bool(self.check_action("retry", ())),
             self.email_list.count > 0,
             self._attachments_shown() is not None,
+            self.search_bar.is_open,
+            self._found is not None,
+            self.feed.walking or self._bodies_note is not None,
         )
         # The footer rebuilds itself on every refresh: only when something it shows changed.
         if self.is_current and state != self._keys_state:

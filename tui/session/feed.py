@@ -38,6 +38,9 @@ class EmailFeed:
     stored_at: float | None = None  # when what the store gave was last read from Zoho (None: not from the store)
     restored: bool = False  # the store was asked for this list (whether or not it had it)
     new_since_open: int = 0  # emails the last sync put on top
+    walking: bool = False  # "load every email" is under way
+    walk_pages: int = 0  # pages that walk read so far
+    walk_calls: int = 0  # API calls it spent so far
     backoff: Backoff = field(default_factory=Backoff)
     # Where the person was (kept when the screen closes or the filter changes).
     cursor_id: str | None = None

@@ -20,7 +20,7 @@ from tui.session.rows import EmailRows
 from tui.zoho.models import Email, EmailDetail, Record
 
 if TYPE_CHECKING:
-    from tui.store.store import FeedState, MergeResult, Scope, Store
+    from tui.store.store import FeedState, MergeResult, Scope, SearchResult, Store
 
 T = TypeVar("T")
 
@@ -35,13 +35,15 @@ class StoreThread:
         self.on_failure: Callable[[str], None] | None = None
 
     @classmethod
-    async def open(cls, path: str | Path | None = None) -> StoreThread:
-        """Open the store (its file, migrations, a check when one is due) on its own thread. Raises StoreError."""
+    async def open(cls, path: str | Path | None = None, *, on_disk: bool = True) -> StoreThread:
+        """Open the store (its file, migrations, a check when one is due) on its own thread; `on_disk=False`
+        keeps it in memory (--no-store: nothing is written, search still works). Raises StoreError."""
         from tui.store.store import Store
 
         executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
         try:
-            store = await asyncio.wrap_future(executor.submit(Store.open, path))
+            opening = executor.submit(Store.open, path) if on_disk else executor.submit(Store.in_memory)
+            store = await asyncio.wrap_future(opening)
         except BaseException:
             executor.shutdown(wait=False)
             raise
@@ -131,6 +133,17 @@ class RecordKeeper:
     async def keep_detail(self, detail: EmailDetail) -> None:
         raw: dict[str, Any] = dict(detail.raw) or {"message_id": detail.message_id}
         await self.thread.run(lambda store: store.save_detail(self.scope, detail.message_id, raw))
+
+    async def search(self, filter_key: str, text: str, *, limit: int) -> SearchResult | None:
+        """Search this record's stored list; a QueryError (the query cannot be read) is raised, not swallowed."""
+        from tui.store.query import parse
+
+        query = parse(text)  # a QueryError here says what in the query is wrong
+        return await self.thread.run(
+            lambda store: store.search(
+                self.scope, query, module=self.module, record_id=self.record_id, filter_key=filter_key, limit=limit
+            )
+        )
 
     async def remember(self, record: Record, *, opened: bool) -> None:
         await self.thread.run(

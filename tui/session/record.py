@@ -22,6 +22,7 @@ from tui.session.feed import EmailFeed
 from tui.session.filters import EmailFilter
 from tui.session.keeper import RecordKeeper
 from tui.session.pause import Quiet, Wakeable
+from tui.session.rows import EmailRows
 from tui.zoho.catalog import USER_EMAILS
 from tui.zoho.client import ZohoClient
 from tui.zoho.errors import ZohoAPIError, ZohoError
@@ -34,8 +35,20 @@ DETAIL_CACHE_SIZE = 200
 MAX_REFRESH_PAGES = 5
 # A stored record can be weeks behind: its sync reads on further before giving up on what is stored.
 MAX_SYNC_PAGES = 30
+# Hits shown at most for a search of one list (the count says how many more).
+SEARCH_LIMIT = 1000
 
 OnWait = Callable[[EmailFeed], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """What a search of one list found: the matching rows (at most the limit) and how many in all."""
+
+    query: str
+    emails: EmailRows
+    total: int  # matches, also those past the limit
+    stored: int  # emails of the list in the store (what was searched)
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,6 +277,21 @@ class RecordSession:
         else:
             feed.error, feed.retry_at = None, None
         return True
+
+    # --- search ----------------------------------------------------------------------
+
+    async def search(self, feed: EmailFeed, text: str, *, limit: int = SEARCH_LIMIT) -> Found | None:
+        """The stored emails of `feed` that match `text` (tui.store.query's language), newest first.
+
+        None when there is no store to search. Raises QueryError (a sentence) for a query that cannot be read.
+        """
+        if self.keeper is None or not self.keeper.working:
+            return None
+        result = await self.keeper.search(feed.filter.key, text, limit=limit)
+        if result is None:
+            return None
+        rows = EmailRows.from_raw((hit.message_id, hit.item) for hit in result.hits)
+        return Found(text, rows, total=result.total, stored=result.stored)
 
     # --- details ---------------------------------------------------------------------
 

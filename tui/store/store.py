@@ -242,6 +242,23 @@ class Store:
             raise
         return cls(db, location, full_text=use_fts, notice=notice, clock=clock)
 
+    @classmethod
+    def in_memory(cls, *, clock: Callable[[], float] = time.time, migrations: Sequence[Migration] = MIGRATIONS) -> Store:
+        """A store that keeps nothing on disk (--no-store): search and the rest work for this launch only."""
+        db = _connect(Path(":memory:"))
+        try:
+            _migrate(db, migrations)
+            full_text = _has_fts5(db)
+            _prepare_search_index(db, full_text)
+        except BaseException:
+            db.close()
+            raise
+        return cls(db, Path(":memory:"), full_text=full_text, notice=None, clock=clock)
+
+    @property
+    def on_disk(self) -> bool:
+        return str(self.location) != ":memory:"
+
     def close(self) -> None:
         with self._lock:
             if self._db is not None:

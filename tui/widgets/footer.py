@@ -1,0 +1,73 @@
+"""The footer: the keys that work here, and, however narrow the terminal, `?` and quit.
+
+Textual's Footer lays every key out in a row and cuts what does not fit mid-word,
+so at 80 columns the last ones ("? Help", "q Quit") fall off first: the two a
+newcomer needs most. This one leaves out other keys, from the end, until the row
+fits, and never those two (every key is still in `?`, the help screen).
+"""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from textual import events
+from textual.app import ComposeResult
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+from tui.widgets.guard import guarded
+
+# Actions kept whatever the width: the way to every other key, and the way out.
+ESSENTIAL_ACTIONS = frozenset({"help", "quit"})
+# Left out first when the row is too long (the keys a person finds again in `?`); then others, from the end.
+DROP_FIRST = (
+    "search_everywhere",
+    "open_picker",
+    "switch_pane",
+    "open_email",
+    "search",
+    "choose_filter",
+    "refresh",
+)
+# What a key takes besides its key and description: the padding around them (FooterKey's CSS).
+_KEY_PADDING = 3
+_PALETTE_WIDTH = 14  # "▏^p Commands " docked on the right
+
+
+class KeyFooter(Footer):
+    """A Footer that drops keys (never help or quit) instead of cutting them."""
+
+    def compose(self) -> ComposeResult:
+        width = self.size.width or self.app.size.width
+        self._composed_for = width
+        room = width - (_PALETTE_WIDTH if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE else 0)
+        shown: list[FooterKey] = []
+        dropped: list[FooterKey] = []
+        for item in super().compose():
+            if isinstance(item, FooterKey) and not item.has_class("-command-palette"):
+                shown.append(item)
+            else:
+                dropped.append(item)  # the palette key (and group labels, which we do not use)
+
+        def width_of(key: FooterKey) -> int:
+            return cell_len(key.key_display) + cell_len(key.description) + _KEY_PADDING
+
+        def drop_order(key: FooterKey) -> tuple[int, int]:
+            bare = key.action.rsplit(".", 1)[-1]
+            if bare in DROP_FIRST:
+                return (0, DROP_FIRST.index(bare))
+            return (1, -shown.index(key))
+
+        while shown and sum(width_of(k) for k in shown) > room:
+            removable = [k for k in shown if k.action.rsplit(".", 1)[-1] not in ESSENTIAL_ACTIONS]
+            if not removable:
+                break
+            shown.remove(min(removable, key=drop_order))
+        yield from shown
+        yield from (item for item in dropped if isinstance(item, FooterKey))
+
+    _composed_for = 0
+
+    @guarded
+    def on_resize(self, event: events.Resize) -> None:
+        if event.size.width != self._composed_for:
+            self.call_after_refresh(self.recompose)

@@ -1,0 +1,88 @@
+"""The record's search line: `/` opens it under the list; what is typed filters the stored emails.
+
+A one-line box (Textual's compact Input) after a "/", and a note on the right that says
+how many of the stored emails match ("12 of 250 stored — more on the server: G loads
+them all") or why the query cannot be read. The record screen runs the search; this
+only reads what is typed and shows what it is told. Plain text only: the note never
+goes through markup.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Input, Static
+
+
+
+class SearchInput(Input):
+    """The query: Enter or Down goes to the hits, Escape ends the search (the screen hears both)."""
+
+    BINDINGS = [
+        Binding("enter,down", "screen.focus_hits", "Go to the hits", show=False, id="search.hits"),
+        Binding("escape", "screen.end_search", "End search", id="search.end"),
+    ]
+
+
+class SearchBar(Horizontal):
+    DEFAULT_CSS = """
+    SearchBar {
+        height: 1;
+        display: none;
+        background: $panel;
+    }
+    SearchBar.-open {
+        display: block;
+    }
+    SearchBar #search-slash {
+        width: 2;
+        padding: 0 0 0 1;
+        color: $text-accent;
+        text-style: bold;
+    }
+    SearchBar Input {
+        width: 1fr;
+        background: $panel;
+    }
+    SearchBar #search-note {
+        width: auto;
+        max-width: 60%;
+        padding: 0 1;
+        color: $text-muted;
+    }
+    SearchBar.-error #search-note {
+        color: $text-error;
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static("/", id="search-slash")
+        yield SearchInput(
+            placeholder='words, "a phrase", from: to: subject: status: has:attachment before: after:',
+            compact=True,
+            id="search-input",
+        )
+        yield Static(id="search-note", markup=False)
+
+    @property
+    def input(self) -> SearchInput:
+        return self.query_one(SearchInput)
+
+    @property
+    def is_open(self) -> bool:
+        return self.has_class("-open")
+
+    def open(self) -> None:
+        self.add_class("-open")
+        self.input.focus()
+
+    def close(self) -> None:
+        self.remove_class("-open", "-error")
+        self.input.value = ""
+        self.set_note("")
+
+    def set_note(self, note: str, *, error: bool = False) -> None:
+        self.set_class(error, "-error")
+        self.query_one("#search-note", Static).update(Text(note, no_wrap=True, overflow="ellipsis"))
