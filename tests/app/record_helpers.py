@@ -51,7 +51,8 @@ def at_rest(screen: RecordScreen) -> bool:
         return False  # not composed yet
     feed, email_list, view = screen.feed, screen.email_list, screen.detail_view
     # A list waiting to retry a failure is at rest: its next try is on the clock.
-    if (feed.paging and not feed.waiting) or feed.refreshing or (feed.can_load_more and email_list.near_end):
+    busy = (feed.paging or feed.refreshing) and not feed.waiting
+    if busy or (feed.can_load_more and email_list.near_end):
         return False
     if screen.detail_visible and email_list.cursor_email is not None:
         return view.state in ("detail", "error") and not view.rendering

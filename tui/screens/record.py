@@ -293,9 +293,12 @@ class RecordScreen(OnCrmApp, Screen):
             email_list.show_error(ZohoAPIError("BROKEN_PAGING", feed.stopped), title="Paging stopped")
         else:
             email_list.clear_error()
-        context = f"{self.record.display} · {feed.filter.label} · {loaded}"
         sync = self._sync_note(feed)
-        self.query_one(StatusLine).set_context(f"{context} · {sync}" if sync else context)
+        stored_offline = " — stored " in sync  # the list is what the store had: say that, not the count
+        context = f"{self.record.display} · {feed.filter.label} · {sync if stored_offline else loaded}"
+        if sync and not stored_offline:
+            context += f" · {sync}"
+        self.query_one(StatusLine).set_context(context, says_offline=stored_offline)
         self._show_position()
         self._refresh_keys()
 
@@ -375,14 +378,20 @@ class RecordScreen(OnCrmApp, Screen):
             self._opened_for_good()
         if feed is not self.feed:
             return  # another filter's list: it is shown when the person switches back
-        if self._found is not None:
-            self._show_progress()
-            return  # the list shows the search's hits: the page is there when the search ends
-        if feed.count == len(message.fresh) or not self.email_list.count:
-            self.email_list.show_emails(feed.emails, cursor_id=feed.cursor_id, scroll_y=feed.scroll_y)
-        else:
-            self.email_list.add_emails(message.fresh)
+        self._catch_up(feed)
         self._show_progress()
+
+    def _catch_up(self, feed: EmailFeed) -> None:
+        """Show the rows of `feed` the list does not show yet (pages only ever add at the bottom; a page whose
+        message was lost to a cancelled worker is shown with the next one)."""
+        if self._found is not None or feed is not self.feed:
+            return  # the list shows a search's hits: the pages are there when the search ends
+        shown = self.email_list.count
+        if not shown:
+            if feed.count:
+                self.email_list.show_emails(feed.emails, cursor_id=feed.cursor_id, scroll_y=feed.scroll_y)
+        elif shown < feed.count:
+            self.email_list.add_emails(feed.emails[shown:])
 
     def _opened_for_good(self) -> None:
         """The record's emails came (from Zoho or the store): it is a recent record now."""
@@ -394,6 +403,7 @@ class RecordScreen(OnCrmApp, Screen):
     @guarded
     def _feed_changed(self, message: FeedChanged) -> None:
         if message.feed is self.feed:
+            self._catch_up(message.feed)
             self._show_progress()
             self._refresh_keys()
 

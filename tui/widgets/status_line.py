@@ -38,6 +38,7 @@ class StatusLine(OnCrmApp, Widget):
     def __init__(self, context: str = "", *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._context_text = context
+        self._says_offline = False
 
     @guarded
     def on_mount(self) -> None:
@@ -52,11 +53,15 @@ class StatusLine(OnCrmApp, Widget):
     def context(self) -> str:
         return self._context_text
 
-    def set_context(self, text: str) -> None:
-        """What this screen is showing, in a few words ("Ada Lovelace · 30 of 250 emails"). Plain text."""
+    def set_context(self, text: str, *, says_offline: bool = False) -> None:
+        """What this screen is showing, in a few words ("Ada Lovelace · 30 of 250 emails"). Plain text.
+
+        `says_offline`: the context already says Zoho cannot be reached ("offline — stored 12:04"), so the
+        app's own connection note is left out rather than said twice in one line."""
         text = one_line(text)
-        if text != self._context_text:
+        if text != self._context_text or says_offline != self._says_offline:
             self._context_text = text
+            self._says_offline = says_offline
             self.refresh()
 
     def _mode(self) -> Text:
@@ -71,7 +76,7 @@ class StatusLine(OnCrmApp, Widget):
     def _right(self) -> Text:
         app = self.crm
         right = Text(f"API calls: {app.api_calls}")
-        note = app.connection_note
+        note = "" if self._says_offline else app.connection_note
         if note:
             right.append("  ")
             right.append(one_line(note), style=self._warning_style())

@@ -1,0 +1,195 @@
+"""The record screen with the local store: open from disk, sync only what is new, load all and resume,
+search as you type, search every record, read offline, and go on when the disk fails."""
+
+from __future__ import annotations
+
+from tests.app.helpers import make_demo_app, settle, type_text, wait_for_screen, wait_until
+from tests.app.record_helpers import list_calls, record_screen, row_ids
+from tui.sandbox.data import CONTACT_HOSTILE, LEAD_BULK, LEAD_MAIN
+from tui.screens.record import RecordScreen
+from tui.screens.search import SearchScreen
+from tui.widgets.status_line import StatusLine
+
+
+def status(screen) -> str:
+    return str(screen.query_one(StatusLine).render())
+
+
+async def _read_and_quit(tmp_path, record=LEAD_MAIN, pages: int = 3, size=(80, 24)) -> list[str]:
+    """One launch: open `record`, read about `pages` pages, quit; what was listed."""
+    app, _ = make_demo_app(start=record, state_dir=tmp_path)
+    async with app.run_test(size=size) as pilot:
+        screen = await record_screen(pilot)
+        while screen.feed.count < pages * 10 and screen.feed.more:
+            await pilot.press("G")
+            await record_screen(pilot)
+        return row_ids(screen)
+
+
+async def test_a_stored_record_opens_from_disk_then_costs_one_call(tmp_path):
+    listed = await _read_and_quit(tmp_path, pages=5, size=(160, 48))
+    app, sandbox = make_demo_app(start=LEAD_MAIN, state_dir=tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await record_screen(pilot)
+        assert row_ids(screen) == listed  # every stored row, not just page one
+        assert len(list_calls(sandbox)) == 1 and list_calls(sandbox)[0].params.get("index") is None
+        assert "synced 12:00" in status(screen)
+        # The detail under the cursor came from the store too: no detail call.
+        assert screen.detail_view.state == "detail"
+        assert [c for c in sandbox.calls if "/Emails/" in c.path] == []
+
+
+async def test_new_emails_since_the_last_launch_come_on_top(tmp_path):
+    listed = await _read_and_quit(tmp_path)
+    app, sandbox = make_demo_app(start=LEAD_MAIN, state_dir=tmp_path)
+    arrived = sandbox.deliver(*LEAD_MAIN, count=3)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await record_screen(pilot)
+        assert row_ids(screen)[:3] == arrived and row_ids(screen)[3:] == listed
+        assert "3 new" in status(screen)
+        assert len(list_calls(sandbox)) == 1
+
+
+async def test_load_every_email_shows_progress_stops_on_escape_and_resumes_next_launch(tmp_path):
+    app, sandbox = make_demo_app(start=LEAD_BULK, state_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await record_screen(pilot)
+        screen.action_load_all()
+        await wait_until(pilot, lambda: screen.feed.walk_pages >= 5, "five pages of the walk", advance=0)
+        assert screen.email_list.border_subtitle.startswith("loading every email — ")
+        assert "API calls" in screen.email_list.border_subtitle and "Esc stops" in screen.email_list.border_subtitle
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not screen.feed.walking and screen.feed.more
+        stopped_at = screen.feed.count
+    app, sandbox = make_demo_app(start=LEAD_BULK, state_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await record_screen(pilot)
+        # What the first launch read before Escape (a page on its way then may have landed too).
+        assert screen.feed.count >= stopped_at
+        stopped_at = screen.feed.count
+        screen.action_load_all()
+        await wait_until(pilot, lambda: not screen.feed.more and not screen.feed.walking, "the end")
+        assert screen.feed.count == 5000 and len(set(row_ids(screen))) == 5000
+        indexes = [c.params.get("index") for c in list_calls(sandbox)]
+        # One sync of page one, then the walk from where the last launch stopped: no page asked twice.
+        assert indexes[0] is None and None not in indexes[1:] and len(indexes) == len(set(indexes))
+        assert len(indexes) == 1 + (5000 - stopped_at) // 10
+        assert screen.email_list.border_subtitle == "end — 5,000 emails"
+
+
+async def test_slash_filters_the_stored_emails_as_you_type(tmp_path):
+    await _read_and_quit(tmp_path, pages=25)  # all 250
+    app, sandbox = make_demo_app(start=LEAD_MAIN, state_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await record_screen(pilot)
+        for _ in range(3):
+            await pilot.press("j")
+        before = screen.email_list.cursor_email.message_id
+        calls = len(sandbox.calls)
+        await pilot.press("slash")
+        await type_text(pilot, "status:bounced")
+        await settle(pilot)
+        hits = screen.email_list.emails
+        assert hits and all(e.bounced is not None for e in hits)
+        note = str(screen.search_bar.query_one("#search-note").render())
+        assert note.startswith(f"{len(hits)} of 250 stored")
+        await pilot.press("enter")  # to the hits
+        first = screen.email_list.cursor_email.message_id
+        await pilot.press("n")
+        assert screen.email_list.cursor_email.message_id != first
+        await pilot.press("N")
+        assert screen.email_list.cursor_email.message_id == first
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not screen.search_bar.is_open and len(row_ids(screen)) == 250
+        assert screen.email_list.cursor_email.message_id == first  # the email found stays under the cursor
+        assert before != first
+        assert len(sandbox.calls) == calls  # searching asked Zoho nothing
+
+
+async def test_a_query_it_cannot_read_says_why(tmp_path):
+    await _read_and_quit(tmp_path)
+    app, _ = make_demo_app(start=LEAD_MAIN, state_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await record_screen(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "colour:red")
+        await settle(pilot)
+        assert screen.search_bar.has_class("-error")
+        assert "colour" in str(screen.search_bar.query_one("#search-note").render())
+        await pilot.press("escape")
+        await settle(pilot)
+        assert len(row_ids(screen)) == 30 and app.bugs == 0  # the whole list back
+
+
+async def test_ctrl_f_searches_every_record_and_opens_one_at_its_email(tmp_path):
+    await _read_and_quit(tmp_path)
+    await _read_and_quit(tmp_path, record=CONTACT_HOSTILE)
+    app, sandbox = make_demo_app(start=LEAD_MAIN, state_dir=tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await record_screen(pilot)
+        await pilot.press("ctrl+f")
+        search = await wait_for_screen(pilot, SearchScreen)
+        await type_text(pilot, "invoice")
+        await settle(pilot)
+        assert search.hits and {h.record_id for h in search.hits} <= {LEAD_MAIN[1], CONTACT_HOSTILE[1]}
+        hit = search.hits[-1]
+        await pilot.press(*["down"] * (len(search.hits) - 1), "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, RecordScreen) and app.screen.record.id == hit.record_id)
+        screen = await record_screen(pilot)
+        assert screen.email_list.cursor_email.message_id == hit.message_id
+
+
+async def test_offline_a_stored_record_reads_from_disk_and_syncs_when_zoho_answers(tmp_path):
+    listed = await _read_and_quit(tmp_path)
+    app, sandbox = make_demo_app(start=LEAD_MAIN, state_dir=tmp_path)
+    sandbox.faults.always = "drop"
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await record_screen(pilot)
+        await wait_until(pilot, lambda: screen.feed.waiting, "the sync to wait for Zoho", advance=0)
+        assert row_ids(screen) == listed
+        assert "offline — stored" in status(screen)
+        assert screen.record.name == "Ada Lovelace"  # from the store's recent records, not a call
+        sandbox.faults.always = None
+        await wait_until(pilot, lambda: not screen.feed.waiting and screen.feed.error is None, "recovery", advance=1)
+        await settle(pilot)
+        assert "synced" in status(screen)
+
+
+async def test_no_store_keeps_nothing_on_disk(tmp_path):
+    app, _ = make_demo_app(start=LEAD_MAIN, state_dir=tmp_path, use_store=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await record_screen(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "invoice")
+        await settle(pilot)
+        assert screen.email_list.emails  # search still works, in memory
+    assert list(tmp_path.iterdir()) == []
+
+
+async def test_a_failing_disk_leaves_memory_only_and_says_so(tmp_path, monkeypatch):
+    from tui.store.store import Store, StoreError
+
+    def full(*args, **kwargs):
+        raise StoreError("The local store could not be written: the disk is full.")
+
+    monkeypatch.setattr(Store, "append_page", full)
+    app, _ = make_demo_app(start=LEAD_MAIN, state_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await record_screen(pilot)
+        await pilot.press("G")
+        await record_screen(pilot)
+        assert len(row_ids(screen)) >= 40 and app.bugs == 0
+        titles = [n.title for n in app._notifications]
+        assert titles.count("The local store is off") == 1
+
+
+async def test_a_damaged_store_is_moved_aside_and_a_new_one_made(tmp_path):
+    (tmp_path / "store.sqlite3").write_bytes(b"this is not a database" * 100)
+    app, _ = make_demo_app(start=LEAD_MAIN, state_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await record_screen(pilot)
+        assert len(row_ids(screen)) == 30 and app.bugs == 0
+        assert any(n.title == "The local store" and "moved" in n.message for n in app._notifications)
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("store.sqlite3.corrupt")]
