@@ -81,8 +81,8 @@ class EmailTable(RowTable[Email]):
 
     def render_cells(self, row: Email, widths: Sequence[int]) -> list[Text]:
         styles = RowStyles(
-            bounced=self.get_component_rich_style("email-table--bounced", partial=True),
-            muted=self.get_component_rich_style("email-table--muted", partial=True),
+            bounced=self.component_style("email-table--bounced", partial=True),
+            muted=self.component_style("email-table--muted", partial=True),
         )
         return row_cells(row, dict(zip(COLUMNS, widths)), styles, now=self._now())
 

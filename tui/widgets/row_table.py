@@ -20,7 +20,6 @@ from rich.console import RenderableType
 from rich.padding import Padding
 from rich.segment import Segment
 from rich.style import Style
-
 from rich.text import Text
 from textual import events
 from textual.cache import LRUCache
@@ -125,9 +124,11 @@ class RowTable(ScrollView, Generic[RowT], can_focus=True, inherit_bindings=False
         self.cursor_row = 0
         self._hover_row: int | None = None  # -1: the header
         self._show_hover = False  # the mouse moved over the rows since the last key
-        self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(_STRIPS_KEPT)
+        self._strips: LRUCache[tuple[object, ...], tuple[object, Strip]] = LRUCache(_STRIPS_KEPT)
         self._widths: tuple[int, tuple[int, ...]] = (-1, ())  # (for width, column content widths)
         self._base_style = _NO_STYLE
+        self._styles_kept: dict[tuple[str, bool, bool], Style] = {}
+        self._styled_for: tuple[Style, bool] | None = None  # the (base style, focus) the component styles are for
 
     # --- what the subclass says -------------------------------------------------------
 
@@ -162,7 +163,8 @@ class RowTable(ScrollView, Generic[RowT], can_focus=True, inherit_bindings=False
         stays in view there; posts `Highlighted` for the cursor's row."""
         self._rows, self._count, self._own = rows, len(rows), False
         self._hover_row = None
-        self._rows_changed()
+        self._set_virtual_size()
+        self.refresh()  # the strips of rows still at their index are drawn again from the cache
         self.cursor_row = clamp(cursor_row, 0, max(self._count - 1, 0))
         self._restore_view(scroll_y)
         # Before the first layout (or while hidden) the height is not known yet: again once it is.
@@ -184,9 +186,8 @@ class RowTable(ScrollView, Generic[RowT], can_focus=True, inherit_bindings=False
             del rows[count:]  # type: ignore[attr-defined]
             rows.extend(new)  # type: ignore[attr-defined]
         self._count = count + added
+        # A taller virtual size repaints the lines in view: the rows already drawn come from the strip cache.
         self._set_virtual_size()
-        # Only the lines the new rows land on (blank until now) are drawn again, if they are in view.
-        self.refresh_lines(self.header_height + count, added)
         if count == 0:
             self.cursor_row = 0
             self._post_highlighted()
@@ -198,11 +199,6 @@ class RowTable(ScrollView, Generic[RowT], can_focus=True, inherit_bindings=False
         """The cells or their widths changed (not the rows): draw every line again."""
         self._widths = (-1, ())
         self._strips.clear()
-        self.refresh()
-
-    def _rows_changed(self) -> None:
-        self._strips.clear()
-        self._set_virtual_size()
         self.refresh()
 
     def _set_virtual_size(self) -> None:
@@ -376,12 +372,17 @@ class RowTable(ScrollView, Generic[RowT], can_focus=True, inherit_bindings=False
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._strips.clear()
+        self._styles_kept.clear()
 
     # --- drawing ----------------------------------------------------------------------
 
     def render_lines(self, crop: Region) -> list[Strip]:
         # Once per paint rather than once per line: the style walks every ancestor.
         self._base_style = self.rich_style
+        styled_for = (self._base_style, self.has_focus)
+        if styled_for != self._styled_for:
+            self._styled_for = styled_for
+            self._styles_kept.clear()
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
@@ -395,51 +396,100 @@ class RowTable(ScrollView, Generic[RowT], can_focus=True, inherit_bindings=False
                 return Strip.blank(width, base)
         cursor = row == self.cursor_row
         hover = self._show_hover and row == self._hover_row
+        shown = self._rows[row] if row >= 0 else None
         key = (row, width, cursor, hover, base)
-        strip = self._strips.get(key)
-        if strip is None:
-            strip = self._strips[key] = self._render_row(row, width, base, cursor, hover)
+        kept = self._strips.get(key)
+        # Kept while the same row object is at the same index: rows shown anew (a refresh, a filter switched
+        # back) draw only the rows that changed.
+        if kept is not None and kept[0] is shown:
+            return kept[1]
+        strip = self._render_row(row, width, base, cursor, hover)
+        self._strips[key] = (shown, strip)
         return strip
 
     def _render_row(self, row: int, width: int, base: Style, cursor: bool, hover: bool) -> Strip:
         """One line, drawn as DataTable draws a row of its row cursor: a padded cell per column, then the rest."""
         widths = self.widths
-        if row < 0:
-            row_style = self.get_component_styles("row-table--header").rich_style
+        header = row < 0
+        if header:
+            row_style = self.component_style("row-table--header", whole=True)
             cells = self.column_labels()
         else:
             row_style = base
             cells = self.render_cells(self._rows[row], widths)
-        header = row < 0
         component, post = self._cell_styles(header, hover, cursor and not header)
         pad = self.cell_padding
-        options = self.app.console_options
-        render_lines = self.app.console.render_lines
         segments: list[Segment] = []
         used = 0
         for column, (cell, cell_width) in enumerate(zip(cells, widths)):
             pre = row_style + Style.from_meta({"row": row, "column": column}) + component
-            cell_options = options.update_dimensions(cell_width + 2 * pad, 1).update(no_wrap=True)
-            lines = render_lines(Styled(Padding(cell, (0, pad)), pre_style=pre, post_style=post), cell_options)
-            segments.extend(lines[0])
+            segments.extend(self._cell_segments(cell, cell_width, pre, post))
             used += cell_width + 2 * pad
         extend, _ = self._cell_styles(header, hover, cursor, post_priority=False)
         extend = row_style + extend + Style.from_meta({"row": row, "column": 0, "out_of_bounds": True})
         segments.append(Segment(" " * max(width - used, 0), extend))
         return Strip(segments).crop(0, width).adjust_cell_length(width, base).simplify()
 
+    def _cell_segments(self, cell: RenderableType, width: int, pre: Style, post: Style) -> list[Segment]:
+        """A cell `width` wide between its paddings: the segments Rich makes of
+        `Styled(Padding(cell, (0, pad)), pre, post)` on one line, without Rich's general layout for a line of text."""
+        if not isinstance(cell, Text) or "\n" in cell.plain or "\t" in cell.plain:
+            return self._rendered_cell(cell, width, pre, post)
+        line = cell
+        if cell.cell_len > width:
+            line = cell.copy()
+            line.truncate(width, overflow=line.overflow or "fold")
+        outside = pre + post  # the paddings, and the room the text leaves
+        pad = " " * self.cell_padding
+        segments = [Segment(pad, outside)]
+        own = line.style
+        if not line.spans:
+            if not own:
+                segments.append(Segment(line.plain, outside))
+            elif line.plain:
+                style = self.app.console.get_style(own) if isinstance(own, str) else own
+                segments.append(Segment(line.plain, pre + style + post))
+        else:
+            # As Text.__rich_console__: the text's own style joined into its spans, then each run's style.
+            for text, style, _ in Text("\n").join([line]).render(self.app.console):
+                segments.append(Segment(text, pre + style + post if style else outside))
+        room = width - line.cell_len
+        segments.append(Segment(" " * room + pad if room > 0 else pad, outside))
+        return segments
+
+    def _rendered_cell(self, cell: RenderableType, width: int, pre: Style, post: Style) -> list[Segment]:
+        """A cell through Rich's renderer, as DataTable draws one (any renderable; the reference for the above)."""
+        pad = self.cell_padding
+        options = self.app.console_options.update_dimensions(width + 2 * pad, 1).update(no_wrap=True)
+        return self.app.console.render_lines(Styled(Padding(cell, (0, pad)), pre_style=pre, post_style=post), options)[0]
+
     def _cell_styles(self, header: bool, hover: bool, cursor: bool, post_priority: bool = True) -> tuple[Style, Style]:
         """The cursor's and the hover's styles over a cell, and what must win over the cell's own colours."""
         component = _NO_STYLE
-        get = self.get_component_rich_style
         if hover:
-            component += get("row-table--hover")
+            component += self.component_style("row-table--hover")
             if header:
-                component += get("row-table--header-hover")
+                component += self.component_style("row-table--header-hover")
         if cursor:
-            component += get("row-table--cursor")
+            component += self.component_style("row-table--cursor")
         if not post_priority:
             return component, _NO_STYLE
         # The cursor's colours win over a cell's own (a red bounced row is not red under the cursor).
         post = Style.from_color(color=component.color) + Style.from_color(bgcolor=component.bgcolor)
         return component, post
+
+    def component_style(self, name: str, *, partial: bool = False, whole: bool = False) -> Style:
+        """A component class's Rich style, kept until the widget's style or focus changes.
+
+        (Textual forgets its own copy on every refresh, and a cursor move refreshes.) `partial`: only what the
+        class's rule sets; `whole`: the styles' own rich_style, without the text-opacity blend.
+        """
+        key = (name, partial, whole)
+        style = self._styles_kept.get(key)
+        if style is None:
+            if whole:
+                style = self.get_component_styles(name).rich_style
+            else:
+                style = self.get_component_rich_style(name, partial=partial)
+            self._styles_kept[key] = style
+        return style
