@@ -461,7 +461,8 @@ class RowTable(ScrollView, Generic[RowT], can_focus=True, inherit_bindings=False
         """A cell through Rich's renderer, as DataTable draws one (any renderable; the reference for the above)."""
         pad = self.cell_padding
         options = self.app.console_options.update_dimensions(width + 2 * pad, 1).update(no_wrap=True)
-        return self.app.console.render_lines(Styled(Padding(cell, (0, pad)), pre_style=pre, post_style=post), options)[0]
+        padded = Styled(Padding(cell, (0, pad)), pre_style=pre, post_style=post)
+        return self.app.console.render_lines(padded, options)[0]
 
     def _cell_styles(self, header: bool, hover: bool, cursor: bool, post_priority: bool = True) -> tuple[Style, Style]:
         """The cursor's and the hover's styles over a cell, and what must win over the cell's own colours."""
