@@ -358,3 +358,17 @@ async def test_a_message_about_rows_since_replaced_is_dropped(message):
         email_list.show_emails(make_emails(30, start=100))
         await settle(pilot)
         assert said(app) == [("highlighted", "m100")]
+
+
+async def test_a_sequence_shortened_under_the_list_draws_blank_lines_instead_of_failing():
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        emails = make_emails(30)
+        email_list = await shown(pilot, emails)
+        await pilot.press("j", "j")
+        del emails[1:]  # not how to change rows (show them anew), but never a dead app
+        email_list.table.refresh()
+        await pilot.press("j", "enter", "k")
+        await settle(pilot)
+        assert line_text(email_list.table, email_list.table.header_height + 2).strip() == ""
+        assert email_list.cursor_email is None or email_list.cursor_email is emails[0]

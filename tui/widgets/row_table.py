@@ -156,7 +156,13 @@ class RowTable(ScrollView, Generic[RowT], can_focus=True, inherit_bindings=False
         return self._count
 
     def row_at(self, index: int) -> RowT | None:
-        return self._rows[index] if 0 <= index < self._count else None
+        """The row at `index`; None past the rows (or if the owner shortened its sequence instead of showing anew)."""
+        if not 0 <= index < self._count:
+            return None
+        try:
+            return self._rows[index]
+        except IndexError:
+            return None
 
     def show_rows(self, rows: Sequence[RowT], *, cursor_row: int = 0, scroll_y: float = 0) -> None:
         """Show `rows` (held, not copied) with the cursor on `cursor_row`, scrolled to `scroll_y` if the cursor
@@ -169,8 +175,7 @@ class RowTable(ScrollView, Generic[RowT], can_focus=True, inherit_bindings=False
         self._restore_view(scroll_y)
         # Before the first layout (or while hidden) the height is not known yet: again once it is.
         self.call_after_refresh(self._restore_view, scroll_y)
-        if self._count:
-            self._post_highlighted()
+        self._post_highlighted()
 
     def append_rows(self, new: Sequence[RowT]) -> None:
         """Show `new` after the rows shown: usually the owner appended them to the sequence it gave already."""
@@ -268,8 +273,14 @@ class RowTable(ScrollView, Generic[RowT], can_focus=True, inherit_bindings=False
             self.refresh_line(self.header_height + index)
 
     def _post_highlighted(self) -> None:
-        index = self.cursor_row
-        self.post_message(self.Highlighted(self, index, self._rows[index]))
+        row = self.row_at(self.cursor_row)
+        if row is not None:
+            self.post_message(self.Highlighted(self, self.cursor_row, row))
+
+    def _post_selected(self) -> None:
+        row = self.row_at(self.cursor_row)
+        if row is not None:
+            self.post_message(self.Selected(self, self.cursor_row, row))
 
     def _set_hover(self, row: int | None, show: bool) -> None:
         old, was_shown = self._hover_row, self._show_hover
@@ -336,8 +347,7 @@ class RowTable(ScrollView, Generic[RowT], can_focus=True, inherit_bindings=False
     @guarded
     def action_select_row(self) -> None:
         self._keyboard()
-        if self._count:
-            self.post_message(self.Selected(self, self.cursor_row, self._rows[self.cursor_row]))
+        self._post_selected()
 
     # --- the mouse --------------------------------------------------------------------
 
@@ -350,7 +360,7 @@ class RowTable(ScrollView, Generic[RowT], can_focus=True, inherit_bindings=False
             return  # the header, or below the last row
         event.stop()
         if row == self.cursor_row:
-            self.post_message(self.Selected(self, row, self._rows[row]))
+            self._post_selected()
         else:
             self.move_cursor(row=row)
 
@@ -396,18 +406,20 @@ class RowTable(ScrollView, Generic[RowT], can_focus=True, inherit_bindings=False
                 return Strip.blank(width, base)
         cursor = row == self.cursor_row
         hover = self._show_hover and row == self._hover_row
-        shown = self._rows[row] if row >= 0 else None
+        shown = self.row_at(row) if row >= 0 else None
+        if row >= 0 and shown is None:
+            return Strip.blank(width, base)
         key = (row, width, cursor, hover, base)
         kept = self._strips.get(key)
         # Kept while the same row object is at the same index: rows shown anew (a refresh, a filter switched
         # back) draw only the rows that changed.
         if kept is not None and kept[0] is shown:
             return kept[1]
-        strip = self._render_row(row, width, base, cursor, hover)
+        strip = self._render_row(row, shown, width, base, cursor, hover)
         self._strips[key] = (shown, strip)
         return strip
 
-    def _render_row(self, row: int, width: int, base: Style, cursor: bool, hover: bool) -> Strip:
+    def _render_row(self, row: int, shown: RowT | None, width: int, base: Style, cursor: bool, hover: bool) -> Strip:
         """One line, drawn as DataTable draws a row of its row cursor: a padded cell per column, then the rest."""
         widths = self.widths
         header = row < 0
@@ -416,7 +428,7 @@ class RowTable(ScrollView, Generic[RowT], can_focus=True, inherit_bindings=False
             cells = self.column_labels()
         else:
             row_style = base
-            cells = self.render_cells(self._rows[row], widths)
+            cells = self.render_cells(shown, widths)  # type: ignore[arg-type]
         component, post = self._cell_styles(header, hover, cursor and not header)
         pad = self.cell_padding
         segments: list[Segment] = []
