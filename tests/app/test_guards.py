@@ -70,7 +70,7 @@ async def test_a_handler_that_raises_is_a_bug_on_screen_and_the_app_goes_on(tmp_
 
 @pytest.mark.parametrize("key", ["j", "G", "enter", "escape", "t"])
 async def test_keys_on_a_cleared_table_do_nothing_bad(tmp_path, key):
-    """DataTable posts RowHighlighted(cursor_row=-1, row_key=None) after a clear: tolerated."""
+    """A table emptied under the list (the old DataTable then posted RowHighlighted(-1, None)): tolerated."""
     app, _ = make_demo_app(start=LEAD_MAIN, state_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await record_screen(pilot)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from textual.widgets import DataTable
-
 from tests.app.helpers import settle
 from tests.app.record_helpers import (  # noqa: F401 (fixtures)
     demo,
@@ -17,6 +15,7 @@ from tui.sandbox.data import ACCOUNT_MAIN, CONTACT_HOSTILE, LEAD_EMPTY, LEAD_MAI
 from tui.screens.record import RecordScreen
 from tui.connect import demo_client
 from tui.session.filters import EmailFilter
+from tui.widgets.email_list import EmailTable
 
 
 async def expected_ids(record: tuple[str, str], email_type: str | None = None, owner_id: str | None = None) -> list[str]:
@@ -253,17 +252,17 @@ async def test_hostile_subject_is_text_and_clicking_it_does_nothing(tmp_path):
     async with app.run_test(size=(160, 48)) as pilot:
         screen = await record_screen(pilot)
         table = screen.email_list.table
-        subject = table.get_cell_at((0, 3))
+        subject = table.cells_at(0)[3]
         assert subject.plain == "[@click=app.quit]x[/]"
         assert not subject.spans or all("click" not in str(s.style) for s in subject.spans)
         for row in range(table.row_count):
-            for cell in table.get_row_at(row):
+            for cell in table.cells_at(row):
                 assert "\x1b" not in cell.plain and "\u202e" not in cell.plain
         # Click the subject twice (the second click "selects" the row): the app keeps running.
         region = table.region
-        x = region.x + sum(c.get_render_width(table) for c in table.ordered_columns[:3]) + 3
-        await pilot.click(DataTable, offset=(x - region.x, table.header_height))
-        await pilot.click(DataTable, offset=(x - region.x, table.header_height))
+        x = region.x + sum(width + 2 * table.cell_padding for width in table.widths[:3]) + 3
+        await pilot.click(EmailTable, offset=(x - region.x, table.header_height))
+        await pilot.click(EmailTable, offset=(x - region.x, table.header_height))
         await settle(pilot)
         assert app.is_running and isinstance(app.screen, RecordScreen)
         assert app.return_code is None

@@ -3,7 +3,7 @@
 Both variants get the same rows: the 5,000 emails of the sandbox's LEAD_BULK
 record, fetched through the in-process sandbox before the clock starts.
 
-  figure    tui.widgets.email_list.EmailList (a DataTable: renders only the rows in view)
+  figure    tui.widgets.email_list.EmailList (a RowTable: draws only the rows in view)
   baseline  a textual ListView with one ListItem(Label(row)) per email, the row being
             the same cells (time, from, to, subject, status, attachment) on one line
 
@@ -75,7 +75,7 @@ def row_text(email, widths):
     from tui.render.dates import short_time
     from tui.render.email_text import status_label
     from tui.render.safe import one_line
-    from tui.widgets.email_list import ATTACHMENT_MARK, recipients_cell
+    from tui.render.rows import ATTACHMENT_MARK, recipients_cell
 
     def cell(value: str, width: int) -> Text:
         text = Text(one_line(value), no_wrap=True, overflow="ellipsis", end="")
@@ -99,7 +99,8 @@ async def run_variant(variant: str, budget: float) -> dict:
     from textual.app import App
     from textual.widgets import Label, ListItem, ListView
 
-    from tui.widgets.email_list import EmailList, column_widths
+    from tui.render.rows import column_widths
+    from tui.widgets.email_list import EmailList
 
     pages = await fetch_pages()
     assert len(pages) == PAGES and sum(map(len, pages)) == PAGES * 10, (len(pages), sum(map(len, pages)))

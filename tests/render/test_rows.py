@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from rich.style import Style
 
-from tui.render.rows import ATTACHMENT_MARK, COLUMNS, RowStyles, column_widths, recipients_cell, row_cells
+from tui.render.dates import SHORT_TIME_WIDTH, short_time
+from tui.render.rows import (
+    ATTACHMENT_MARK,
+    COLUMNS,
+    MIN_TIME_WIDTH,
+    RowStyles,
+    column_widths,
+    recipients_cell,
+    row_cells,
+    time_width,
+)
 from tui.zoho.models import BouncedStatus, Email, OpenedStatus, Person
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
@@ -52,3 +62,23 @@ def test_a_bounced_row_is_styled_whole_and_an_empty_subject_says_so():
     cells = row_cells(email, column_widths(80, 12), STYLES, now=NOW)
     assert cells[3].plain == "(no subject)" and cells[4].plain == "bounced"
     assert all(cell.style and Style.parse(str(cell.style)).color is not None for cell in cells if cell.plain)
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        datetime(2026, 11, 20, 6, 44, tzinfo=timezone.utc),
+        datetime(2025, 1, 2, 3, 4, tzinfo=timezone.utc),
+        datetime(1, 1, 1, 0, 0, tzinfo=timezone(timedelta(hours=14))),
+        datetime(9999, 12, 31, 23, 59, tzinfo=timezone(timedelta(hours=-14))),
+        datetime(2026, 3, 5, 0, 0),
+    ],
+)
+def test_every_short_time_is_as_wide_so_one_dated_email_sets_the_time_column(when):
+    """The rule `time_width` stands on: it does not format 50,000 times to measure them."""
+    assert len(short_time(when, now=NOW)) == SHORT_TIME_WIDTH
+    assert time_width([Email("a"), Email("b", time=when)]) == SHORT_TIME_WIDTH
+
+
+def test_no_dated_email_keeps_the_time_column_narrow():
+    assert time_width([]) == time_width([Email("a"), Email("b")]) == MIN_TIME_WIDTH

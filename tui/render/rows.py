@@ -1,19 +1,19 @@
 """One email as a row of the list: the columns, their widths, and each cell's text.
 
 Pure functions (no Textual): the list widget asks for widths when its size changes and
-for a row's cells when it adds the row. Server text goes through `one_line`.
+for a row's cells when the row comes into view. Server text goes through `one_line`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from rich.style import Style
 from rich.text import Text
 
-from tui.render.dates import short_time
+from tui.render.dates import SHORT_TIME_WIDTH, short_time
 from tui.render.email_text import status_label
 from tui.render.safe import one_line
 from tui.zoho.models import Email, Person
@@ -76,3 +76,9 @@ def row_cells(email: Email, widths: dict[str, int], styles: RowStyles, *, now: d
         cell(status_label(email.status), style + Style(bold=email.bounced is not None)),
         cell(ATTACHMENT_MARK if email.has_attachment else ""),
     ]
+
+
+def time_width(emails: Iterable[Email]) -> int:
+    """The time column's width for `emails`: every `short_time` is SHORT_TIME_WIDTH wide ("Nov 20 14:05",
+    "Nov 20  2025"), so the first email with a time decides it, without formatting 50,000 times."""
+    return SHORT_TIME_WIDTH if any(email.time is not None for email in emails) else MIN_TIME_WIDTH

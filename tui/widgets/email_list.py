@@ -1,48 +1,50 @@
-"""The emails of one record as a table: one line per email, keyed by message_id.
+"""The emails of one record as a table: one line per email, drawn only while in view.
 
-A `DataTable` renders only the rows in view, so a record with thousands of
-emails scrolls as fast as one with ten. The list never fetches anything: the
-record screen hands it emails and tells it what to say at the end of the rows
-("loading more…", "end — 250 emails") and which error to show. It reports the highlighted
-email, an Enter, and when the cursor or the viewport comes within a page of
-the last row (`NearEnd`, merged when several are queued).
+`EmailTable` is a `RowTable` of the record model's own `Email` list, held by
+reference: no cells are kept per row, a row's cells are made when it scrolls into
+view, so a record of 50,000 emails scrolls, grows and refreshes as fast as one of
+ten. The list never fetches anything: the record screen hands it emails and tells
+it what to say at the end of the rows ("loading more…", "end — 250 emails") and
+which error to show. It reports the highlighted email, an Enter, and when the
+cursor or the viewport comes within a page of the last row (`NearEnd`, merged when
+several are queued).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
+from itertools import islice
 
-from rich.cells import cell_len
 from rich.text import Text
 from textual import events, on
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
-from tui.render.dates import short_time
-from tui.render.rows import COLUMNS, LABELS, MIN_TIME_WIDTH, RowStyles, column_widths, row_cells
+from tui.render.rows import COLUMNS, LABELS, MIN_TIME_WIDTH, RowStyles, column_widths, row_cells, time_width
 from tui.widgets.error_panel import ErrorPanel
 from tui.widgets.guard import guarded
+from tui.widgets.row_table import RowTable
 from tui.zoho.catalog import EMAILS_PER_PAGE
 from tui.zoho.errors import ZohoError
 from tui.zoho.models import Email
 
-_SIDEWAYS = frozenset({"cursor_left", "cursor_right", "page_left", "page_right"})
 
+class EmailTable(RowTable[Email]):
+    """The rows: vim keys beside the arrows, PgUp/PgDn, Home/End; the cells from `tui.render.rows`."""
 
-class EmailTable(DataTable[Text]):
-    """The rows: vim keys on top of DataTable's arrows, PgUp/PgDn, Home/End."""
-
-    # DataTable's own arrow, Home/End and ctrl+Home/End keys are rebound here with words for the help screen,
-    # so each move is one line there ("↓ j  Next email"), not one per key.
+    # One binding per move with words for the help screen, so each is one line there ("↑ k  Previous email").
+    # Keys in the order help lists them (the order DataTable's merged bindings had).
     BINDINGS = [
-        Binding("enter", "open_email", "Open", id="email_list.open"),
-        Binding("down,j", "cursor_down", "Next email", show=False, id="email_list.down"),
         Binding("up,k", "cursor_up", "Previous email", show=False, id="email_list.up"),
-        Binding("home,g,ctrl+home", "scroll_top", "First email", show=False, id="email_list.first"),
-        Binding("end,G,ctrl+end", "scroll_bottom", "Last loaded email", show=False, id="email_list.last"),
+        Binding("down,j", "cursor_down", "Next email", show=False, id="email_list.down"),
+        Binding("home,ctrl+home,g", "scroll_top", "First email", show=False, id="email_list.first"),
+        Binding("end,ctrl+end,G", "scroll_bottom", "Last loaded email", show=False, id="email_list.last"),
+        Binding("pageup", "page_up", "Page up", show=False, id="email_list.page_up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="email_list.page_down"),
+        Binding("enter", "open_email", "Open", id="email_list.open"),
         Binding("ctrl+d", "half_page(1)", "Half a page down", show=False, id="email_list.half_down"),
         Binding("ctrl+u", "half_page(-1)", "Half a page up", show=False, id="email_list.half_up"),
     ]
@@ -65,28 +67,34 @@ class EmailTable(DataTable[Text]):
     }
     """
 
-    @property
-    def visible_rows(self) -> int:
-        """How many rows fit in the viewport (the header row excluded)."""
-        height = self.scrollable_content_region.height - (self.header_height if self.show_header else 0)
-        return max(height, 0)
+    def __init__(self, *, now: Callable[[], datetime], id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._now = now
+        self.time_width = MIN_TIME_WIDTH
+
+    def column_labels(self) -> list[Text]:
+        return [Text(LABELS[key]) for key in COLUMNS]
+
+    def column_widths(self, width: int) -> list[int]:
+        widths = column_widths(width, self.time_width, self.cell_padding)
+        return [widths[key] for key in COLUMNS]
+
+    def render_cells(self, row: Email, widths: Sequence[int]) -> list[Text]:
+        styles = RowStyles(
+            bounced=self.component_style("email-table--bounced", partial=True),
+            muted=self.component_style("email-table--muted", partial=True),
+        )
+        return row_cells(row, dict(zip(COLUMNS, widths)), styles, now=self._now())
 
     @guarded
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open_email":
             return self.row_count > 0  # no "Open" in the footer while there is nothing to open
-        # DataTable's left/right keys move a cell cursor; a row cursor has nowhere to go sideways.
-        return action not in _SIDEWAYS
+        return True
 
     @guarded
     def action_open_email(self) -> None:
-        self.action_select_cursor()  # an action of its own: help lists it with the email keys, not the moves
-
-    @guarded
-    def action_half_page(self, direction: int) -> None:
-        if self.row_count:
-            step = max(self.visible_rows // 2, 1)
-            self.move_cursor(row=max(min(self.cursor_row + direction * step, self.row_count - 1), 0))
+        self.action_select_row()  # an action of its own name: help lists it with the email keys, not the moves
 
 
 class EmailList(Vertical):
@@ -148,13 +156,11 @@ class EmailList(Vertical):
         """`now` tells the local date and time (whether a row's date shows its year); the app's clock."""
         super().__init__(id=id)
         self._now = now or (lambda: datetime.now().astimezone())
-        self._emails: dict[str, Email] = {}
-        self._order: list[str] = []
-        self._time_width = MIN_TIME_WIDTH
-        self._table_width = 0
+        self._table = EmailTable(now=self._now, id="email-table")
+        self._ids: set[str] = set()  # the message ids shown: a page retried or overlapping adds no duplicate
 
     def compose(self):
-        yield EmailTable(id="email-table", cursor_type="row", zebra_stripes=False, cell_padding=1)
+        yield self._table
         yield Static(id="email-list-note", markup=False)
         yield ErrorPanel(title="Could not load emails", id="email-list-error")
 
@@ -165,7 +171,7 @@ class EmailList(Vertical):
 
     @property
     def table(self) -> EmailTable:
-        return self.query_one(EmailTable)
+        return self._table
 
     @property
     def error_panel(self) -> ErrorPanel:
@@ -175,18 +181,17 @@ class EmailList(Vertical):
 
     @property
     def emails(self) -> list[Email]:
-        return [self._emails[i] for i in self._order]
+        """The emails shown, in order (a copy)."""
+        return list(islice(self.table.rows, self.table.row_count))
 
     @property
     def count(self) -> int:
-        return len(self._order)
+        return self.table.row_count
 
     @property
     def cursor_email(self) -> Email | None:
         table = self.table
-        if not 0 <= table.cursor_row < len(self._order):
-            return None
-        return self._emails[self._order[table.cursor_row]]
+        return table.row_at(table.cursor_row)
 
     @property
     def view_top(self) -> float:
@@ -194,45 +199,41 @@ class EmailList(Vertical):
         return self.table.scroll_y
 
     def show_emails(self, emails: Sequence[Email], *, cursor_id: str | None = None, scroll_y: float = 0) -> None:
-        """Replace every row; put the cursor back on `cursor_id` and the viewport at `scroll_y`."""
+        """Show `emails` (the caller's sequence, held, not copied: append to it, then call `add_emails`);
+        the cursor back on `cursor_id` and the viewport at `scroll_y`."""
         table = self.table
-        self._emails = {}
-        self._order = []
-        table.clear(columns=True)
-        self._time_width = self._measure_times(emails, MIN_TIME_WIDTH)
-        self._add_columns()
-        self._append(emails)
-        row = self._order.index(cursor_id) if cursor_id in self._emails else 0
-        if self._order:
-            # Place the viewport first, then the cursor, so the cursor does not drag the view to the top.
-            table.scroll_to(y=scroll_y, animate=False, immediate=True, force=True)
-            table.move_cursor(row=row, scroll=False)
-            table.call_after_refresh(self._restore_view, scroll_y, row)
-        self.set_class(not self._order, "-empty")
+        self._ids = {e.message_id for e in emails}
+        row = 0
+        if cursor_id in self._ids:
+            row = next(i for i, e in enumerate(emails) if e.message_id == cursor_id)
+        self._set_time_width(time_width(emails))
+        table.show_rows(emails, cursor_row=row, scroll_y=scroll_y)
+        self.set_class(not emails, "-empty")
         self.call_after_refresh(self.check_near_end)
-
-    def _restore_view(self, scroll_y: float, row: int) -> None:
-        table = self.table
-        table.scroll_to(y=scroll_y, animate=False, force=True)
-        if row < table.row_count:
-            top = table.scroll_y
-            if not top <= row < top + max(table.visible_rows, 1):
-                table.move_cursor(row=row, scroll=True)
 
     def add_emails(self, emails: Iterable[Email]) -> int:
-        """Append the emails not shown yet (a page retried or overlapping adds no duplicate)."""
-        fresh = [e for e in emails if e.message_id not in self._emails]
+        """Show the emails not shown yet after the others (a page retried or overlapping adds no duplicate).
+
+        The usual caller has appended them to the sequence it gave `show_emails` already: they are not copied.
+        """
+        fresh: list[Email] = []
+        for email in emails:
+            if email.message_id not in self._ids:
+                self._ids.add(email.message_id)
+                fresh.append(email)
         if not fresh:
             return 0
-        if self._measure_times(fresh, self._time_width) > self._time_width:
-            # A wider time appeared: rebuild so the column fits it.
-            email, scroll_y = self.cursor_email, self.table.scroll_y
-            self.show_emails(self.emails + fresh, cursor_id=email.message_id if email else None, scroll_y=scroll_y)
-            return len(fresh)
-        self._append(fresh)
-        self.set_class(not self._order, "-empty")
+        if self.table.time_width < time_width(fresh):
+            self._set_time_width(time_width(fresh))
+        self.table.append_rows(fresh)
+        self.set_class(False, "-empty")
         self.call_after_refresh(self.check_near_end)
         return len(fresh)
+
+    def _set_time_width(self, width: int) -> None:
+        if width != self.table.time_width:
+            self.table.time_width = width
+            self.table.columns_changed()
 
     def set_note(self, note: str | Text) -> None:
         """What an empty list says in its middle: "loading emails…", "No emails on this record."."""
@@ -252,65 +253,27 @@ class EmailList(Vertical):
             self.error_panel.clear_error()
         self.remove_class("-failed")
 
-    # --- rows ------------------------------------------------------------------------
-
-    def _measure_times(self, emails: Iterable[Email], at_least: int) -> int:
-        now = self._now()
-        widths = [cell_len(short_time(e.time, now=now)) for e in emails if e.time is not None]
-        return max([at_least, *widths])
-
-    def _add_columns(self) -> None:
-        table = self.table
-        self._table_width = self._content_width()
-        widths = column_widths(self._table_width, self._time_width, table.cell_padding)
-        for key in COLUMNS:
-            table.add_column(Text(LABELS[key]), width=widths[key], key=key)
-
-    def _content_width(self) -> int:
-        """The table's width inside the list's border, less its scrollbar (hidden while empty)."""
-        width = self.scrollable_content_region.width - self.table.styles.scrollbar_size_vertical
-        # Before the first layout nothing has a size: assume an 80-column terminal.
-        return max(width if width > 0 else 76, 40)
-
-    def _append(self, emails: Iterable[Email]) -> None:
-        table = self.table
-        widths = column_widths(self._table_width, self._time_width, table.cell_padding)
-        for email in emails:
-            if email.message_id in self._emails:
-                continue
-            self._emails[email.message_id] = email
-            self._order.append(email.message_id)
-            table.add_row(*self._cells(email, widths), key=email.message_id)
-
-    def _cells(self, email: Email, widths: dict[str, int]) -> list[Text]:
-        table = self.table
-        styles = RowStyles(
-            bounced=table.get_component_rich_style("email-table--bounced", partial=True),
-            muted=table.get_component_rich_style("email-table--muted", partial=True),
-        )
-        return row_cells(email, widths, styles, now=self._now())
-
     # --- events ----------------------------------------------------------------------
 
-    def _email_of(self, row_key: object) -> Email | None:
-        """The email of a row event; None for the events a cleared table sends (row -1, no key)."""
-        value = getattr(row_key, "value", None)
-        return self._emails.get(value) if isinstance(value, str) else None
+    def _email_of(self, index: int, row: object) -> Email | None:
+        """The email a table message is about; None when the rows were replaced since it was sent."""
+        email = self.table.row_at(index)
+        return email if email is row else None
 
-    @on(DataTable.RowHighlighted, "#email-table")
+    @on(EmailTable.Highlighted, "#email-table")
     @guarded
-    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    def _row_highlighted(self, event: EmailTable.Highlighted) -> None:
         event.stop()
-        email = self._email_of(event.row_key)
+        email = self._email_of(event.index, event.row)
         if email is not None:
             self.post_message(self.Highlighted(email))
         self.check_near_end()
 
-    @on(DataTable.RowSelected, "#email-table")
+    @on(EmailTable.Selected, "#email-table")
     @guarded
-    def _row_selected(self, event: DataTable.RowSelected) -> None:
+    def _row_selected(self, event: EmailTable.Selected) -> None:
         event.stop()
-        email = self._email_of(event.row_key)
+        email = self._email_of(event.index, event.row)
         if email is not None:
             self.post_message(self.Opened(email))
 
@@ -320,11 +283,6 @@ class EmailList(Vertical):
 
     @guarded
     def on_resize(self, event: events.Resize) -> None:
-        if self._order and self._content_width() != self._table_width:
-            email, scroll_y = self.cursor_email, self.table.scroll_y
-            self.show_emails(self.emails, cursor_id=email.message_id if email else None, scroll_y=scroll_y)
-        elif not self._order:
-            self._table_width = 0
         self.call_after_refresh(self.check_near_end)
 
     @property
@@ -334,7 +292,7 @@ class EmailList(Vertical):
         if not self.is_mounted or not self.display:
             return False
         last_seen = max(max(table.cursor_row, -1) + 1, int(table.scroll_y) + table.visible_rows)
-        return len(self._order) - last_seen < EMAILS_PER_PAGE
+        return table.row_count - last_seen < EMAILS_PER_PAGE
 
     def check_near_end(self) -> None:
         if self.near_end:
