@@ -73,7 +73,7 @@ def test_scrolled_past_page_three(snap_compare, tmp_path):
     async def run_before(pilot) -> None:
         await record_screen(pilot)
         for _ in range(3):
-            await pilot.press("G")
+            await pilot.press("pagedown")
             await settle(pilot)
         await pilot.press("k", "k")
         await _steady(pilot)

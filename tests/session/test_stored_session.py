@@ -186,3 +186,27 @@ async def test_a_store_that_fails_leaves_memory_only_and_says_so_once(tmp_path, 
         assert feed.count == 20  # the app goes on in memory
         assert told == ["The local store could not be written: the disk is full."]
         assert not session.keeper.working
+
+
+async def test_a_write_whose_caller_is_cancelled_still_lands(tmp_path):
+    """Escape cancels a walk while its page waits for the store thread: the page is on screen, so it is kept."""
+    import threading
+
+    thread = await StoreThread.open(tmp_path / "store.sqlite3")
+    scope = await thread.run(lambda store: store.scope("demo", "sandbox", demo=True))
+    keeper = RecordKeeper(thread, scope, Record(*LEAD_MAIN))
+    gate = threading.Event()
+    busy = asyncio.ensure_future(thread.run(lambda store: gate.wait(5)))  # the thread is busy: the write queues
+    client, _ = demo_client(clock=VirtualClock())
+    page = await client.list_emails(*LEAD_MAIN[:2])
+    writing = asyncio.ensure_future(keeper.page("all", page.emails, next_index="11", more=True))
+    await asyncio.sleep(0)
+    writing.cancel()
+    gate.set()
+    await busy
+    with pytest.raises(asyncio.CancelledError):
+        await writing
+    stored = await keeper.load("all")
+    await asyncio.to_thread(thread.close)
+    await client.aclose()
+    assert stored is not None and list(stored.emails.ids) == [e.message_id for e in page.emails]

@@ -26,7 +26,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Header, Input
-from textual.worker import Worker
+from textual.worker import Worker, WorkerState
 
 from tui.downloads import Saved, describe_os_error, download_dir, save_attachment
 from tui.render.safe import one_line
@@ -407,6 +407,13 @@ class RecordScreen(OnCrmApp, Screen):
             self._show_progress()
             self._refresh_keys()
 
+    @on(EmailList.ToEnd)
+    @guarded
+    def _to_end(self, event: EmailList.ToEnd) -> None:
+        event.stop()
+        if self._found is None and self.feed.more and self.feed.stopped is None:
+            self.action_load_all()
+
     @on(EmailList.NearEnd)
     @guarded
     def _near_end(self, event: EmailList.NearEnd) -> None:
@@ -515,20 +522,32 @@ class RecordScreen(OnCrmApp, Screen):
         feed = self.feed
         if feed.walking or not feed.more or feed.stopped is not None:
             return
-        self.run_worker(self._walk_all(feed), group="walk", exit_on_error=False, name="load every email")
-
-    async def _walk_all(self, feed: EmailFeed) -> None:
         running = self._page_workers.get(feed.filter)
-        if running is not None and not running.is_finished:
-            await running.wait()  # the page on its way is part of the walk: never asked twice
+        if running is not None and (running.state == WorkerState.PENDING or feed.waiting):
+            running.cancel()  # not started, or waiting to retry: no request out, nothing lost
+            running = None
+        self._page_workers[feed.filter] = self.run_worker(
+            self._walk_all(feed, after=running), group="walk", exit_on_error=False, name="load every email"
+        )
+
+    async def _walk_all(self, feed: EmailFeed, after: Worker[None] | None) -> None:
+        # A page on its way is part of the walk (never asked twice): let it land; if it fails and waits to
+        # retry, the walk takes over the waiting.
+        while after is not None and not after.is_finished and not feed.waiting:
+            await asyncio.sleep(0.02)
+        if after is not None and not after.is_finished:
+            after.cancel()
         feed.walking, feed.walk_pages = True, 0
         calls_at_start = self.session.client.calls
         self.post_message(FeedChanged(feed))
         try:
             while feed.more and feed.stopped is None:
                 fresh = await self.session.load_more(feed, on_wait=lambda f: self.post_message(FeedChanged(f)))
+                if fresh is None and feed.paging:
+                    await asyncio.sleep(0.02)  # a read of the list just cancelled is still closing
+                    continue
                 if fresh is None:
-                    break  # a failure R must clear, or another read of the list under way
+                    break  # a failure R must clear
                 feed.walk_pages += 1
                 feed.walk_calls = self.session.client.calls - calls_at_start
                 self.post_message(PageLoaded(feed, fresh))

@@ -96,7 +96,11 @@ class EmailFeed:
         elif not self.emails:
             self.next_index, self.more, self.pages = next_index, more, 1
         fresh = self._update_and_split(emails)
-        self.emails.prepend(fresh)
+        if fresh:
+            # A new list, not this one changed: the list widget holds this one until it is shown the new.
+            rows = self.emails.copy()
+            rows.prepend(fresh)
+            self.emails = rows
         return len(fresh)
 
     def _update_and_split(self, emails: tuple[Email, ...] | list[Email]) -> list[Email]:

@@ -60,7 +60,8 @@ class StoreThread:
         if self.failed is not None:
             return None
         try:
-            return await asyncio.wrap_future(self._executor.submit(work, self.store))
+            # Shielded: a cancelled caller (Escape on a walk) must not unqueue a write of what it already shows.
+            return await asyncio.shield(asyncio.wrap_future(self._executor.submit(work, self.store)))
         except StoreError as error:
             self._fail(error.message)
             return None

@@ -100,6 +100,16 @@ class EmailRows(Sequence[Email]):
 
     # --- changing --------------------------------------------------------------------------
 
+    def copy(self) -> EmailRows:
+        """Another list of the same rows (nothing parsed): change it while a widget still shows this one."""
+        rows = EmailRows()
+        rows._ids = list(self._ids)
+        rows._position = dict(self._position)
+        rows._top = self._top
+        rows._parsed = dict(self._parsed)
+        rows._raw = dict(self._raw)
+        return rows
+
     def extend(self, emails: Iterable[Email]) -> None:
         """Append emails not listed yet (at the bottom)."""
         for email in emails:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from itertools import islice
+from typing import Protocol, runtime_checkable
 
 from rich.text import Text
 from textual import events, on
@@ -32,6 +33,16 @@ from tui.zoho.errors import ZohoError
 from tui.zoho.models import Email
 
 
+@runtime_checkable
+class IndexedEmails(Protocol):
+    """Rows that know their message ids and where each is (tui.session.rows.EmailRows)."""
+
+    @property
+    def ids(self) -> Sequence[str]: ...
+
+    def index_of(self, message_id: str | None) -> int | None: ...
+
+
 class EmailTable(RowTable[Email]):
     """The rows: vim keys beside the arrows, PgUp/PgDn, Home/End; the cells from `tui.render.rows`."""
 
@@ -41,7 +52,7 @@ class EmailTable(RowTable[Email]):
         Binding("up,k", "cursor_up", "Previous email", show=False, id="email_list.up"),
         Binding("down,j", "cursor_down", "Next email", show=False, id="email_list.down"),
         Binding("home,ctrl+home,g", "scroll_top", "First email", show=False, id="email_list.first"),
-        Binding("end,ctrl+end,G", "scroll_bottom", "Last loaded email", show=False, id="email_list.last"),
+        Binding("end,ctrl+end,G", "last_email", "Last email (loads every email)", show=False, id="email_list.last"),
         Binding("pageup", "page_up", "Page up", show=False, id="email_list.page_up"),
         Binding("pagedown", "page_down", "Page down", show=False, id="email_list.page_down"),
         Binding("enter", "open_email", "Open", id="email_list.open"),
@@ -96,6 +107,12 @@ class EmailTable(RowTable[Email]):
     def action_open_email(self) -> None:
         self.action_select_row()  # an action of its own name: help lists it with the email keys, not the moves
 
+    @guarded
+    def action_last_email(self) -> None:
+        """The last email listed; the record screen also starts loading the rest when there is more."""
+        self.action_scroll_bottom()
+        self.post_message(EmailList.ToEnd())
+
 
 class EmailList(Vertical):
     """A record's emails: the table, a line under it saying what is going on, and an error box."""
@@ -145,6 +162,9 @@ class EmailList(Vertical):
         def __init__(self, email: Email) -> None:
             super().__init__()
             self.email = email
+
+    class ToEnd(Message):
+        """G or End: the person wants the last email (of the record, not only of what is loaded)."""
 
     class NearEnd(Message):
         """The cursor or the viewport is within a page of the last row: time to load more."""
@@ -202,10 +222,15 @@ class EmailList(Vertical):
         """Show `emails` (the caller's sequence, held, not copied: append to it, then call `add_emails`);
         the cursor back on `cursor_id` and the viewport at `scroll_y`."""
         table = self.table
-        self._ids = {e.message_id for e in emails}
         row = 0
-        if cursor_id in self._ids:
-            row = next(i for i, e in enumerate(emails) if e.message_id == cursor_id)
+        if isinstance(emails, IndexedEmails):
+            # A record model's rows, parsed only when drawn: their ids and positions come without parsing.
+            self._ids = set(emails.ids)
+            row = emails.index_of(cursor_id) or 0
+        else:
+            self._ids = {e.message_id for e in emails}
+            if cursor_id in self._ids:
+                row = next(i for i, e in enumerate(emails) if e.message_id == cursor_id)
         self._set_time_width(time_width(emails))
         table.show_rows(emails, cursor_row=row, scroll_y=scroll_y)
         self.set_class(not emails, "-empty")
