@@ -821,6 +821,7 @@ def sandbox_banner(url: str) -> str:
     for label, (module, record_id) in (
         ("250 emails, every kind", data.LEAD_MAIN),
         ("5,000 emails", data.LEAD_BULK),
+        ("50,000 emails", data.CONTACT_HUGE),
         ("no emails (HTTP 204)", data.LEAD_EMPTY),
         ("hostile subjects", data.CONTACT_HOSTILE),
         ("an account (contacts' email types)", data.ACCOUNT_MAIN),
