@@ -1,0 +1,124 @@
+"""Start-up, as whole processes: 1 first paint, imports at start, 2 reopen from the store, 3 `--help`.
+
+- First paint: `crm-emails --demo Leads <LEAD_MAIN>` in a pseudo-terminal at 80×24, from
+  spawning it to its first row's subject in what it draws (no store: the record comes from
+  the sandbox); the baseline is `tui.bench.bare`, a bare Textual app painting a 10-row
+  DataTable of the same subjects, timed the same way.
+- Imports at start: the same two launches under `-X importtime`, the top-level imports'
+  cumulative time up to that first paint.
+- Reopen from the store: a store holding CONTACT_HUGE's 50,000 emails (built with
+  `tui.store.Store`, page by page, then complete) whose first email's subject is marked,
+  so only a list painted from the store shows it; `crm-emails --demo Contacts
+  <CONTACT_HUGE>` with CRM_EMAILS_STORE on a fresh copy of it, to that subject. Baseline:
+  the 10-email record from the sandbox, no store.
+- `--help`: `crm-emails --help` against `python -c pass`.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
+
+from tui.bench import data, procs
+from tui.bench.figures import interleaved
+
+STORED_MARK = "Stored: "
+REOPEN_PATIENCE_S = 20.0
+
+
+def _needle(subject: str) -> bytes:
+    # The list cuts a subject to its column: its first characters are on screen whatever the width.
+    return subject[:12].encode()
+
+
+def first_paint_runs(env: Mapping[str, str], folder: Path, rounds: int) -> dict[str, list[float]]:
+    from tui.sandbox.data import LEAD_MAIN
+
+    subjects = data.demo_subjects()
+    env = {**env, "CRM_EMAILS_NO_STORE": "1"}
+    app = [*procs.crm_emails(), "--demo", *LEAD_MAIN]
+    bare = [procs.PYTHON, "-m", "tui.bench.bare", *subjects]
+    needle = _needle(subjects[0])
+    for argv in (app, bare):  # unmeasured: fills the bytecode cache
+        procs.first_paint(argv, needle, env)
+    return interleaved(
+        {"app": lambda: procs.first_paint(app, needle, env), "bare": lambda: procs.first_paint(bare, needle, env)},
+        rounds,
+    )
+
+
+def import_runs(env: Mapping[str, str], folder: Path, rounds: int) -> dict[str, list[float]]:
+    from tui.sandbox.data import LEAD_MAIN
+
+    subjects = data.demo_subjects()
+    env = {**env, "CRM_EMAILS_NO_STORE": "1"}
+    app = [*procs.crm_emails(), "--demo", *LEAD_MAIN]
+    bare = [procs.PYTHON, "-m", "tui.bench.bare", *subjects]
+    needle = _needle(subjects[0])
+    return interleaved(
+        {"app": lambda: procs.import_ms(app, needle, env), "bare": lambda: procs.import_ms(bare, needle, env)},
+        rounds,
+    )
+
+
+def help_runs(env: Mapping[str, str], rounds: int) -> dict[str, list[float]]:
+    app = [*procs.crm_emails(), "--help"]
+    bare = [procs.PYTHON, "-c", "pass"]
+    procs.wall(app, env)
+    procs.wall(bare, env)
+    return interleaved({"help": lambda: procs.wall(app, env), "pass": lambda: procs.wall(bare, env)}, rounds)
+
+
+def build_store(path: Path, emails_file: Path, count: int) -> str:
+    """CONTACT_HUGE's first `count` emails stored as the app stores pages; the marked first subject."""
+    from tui.sandbox.data import CONTACT_HUGE
+    from tui.store import Store, feed_filter_key
+
+    marked = ""
+    with Store.open(path, check=False) as store:
+        scope = store.scope("demo", "sandbox", label="Demo data", demo=True)
+        for n, (_index, answer) in enumerate(data.pages(emails_file, count)):
+            items = answer["Emails"]
+            if n == 0:
+                items = [dict(items[0], subject=STORED_MARK + str(items[0]["subject"])), *items[1:]]
+                marked = items[0]["subject"]
+            info = answer["info"]
+            store.append_page(
+                scope, *CONTACT_HUGE, feed_filter_key(), items,
+                next_index=info["next_index"], more=bool(info["more_records"]),
+            )
+    return marked
+
+
+def reopen_runs(env: Mapping[str, str], folder: Path, store: Path, marked: str, rounds: int) -> dict[str, list[float]]:
+    """Seconds to the first page painted: from the stored record, and of the 10-email record from the sandbox."""
+    from tui.sandbox.data import CONTACT_HUGE, LEAD_TEN, SandboxData
+
+    sandbox = SandboxData()
+    ten_subject = sandbox.mailbox(sandbox.record(*LEAD_TEN)).list_item(0)["subject"]
+    stored = [*procs.crm_emails(), "--demo", *CONTACT_HUGE]
+    ten = [*procs.crm_emails(), "--demo", *LEAD_TEN]
+    no_store = {**env, "CRM_EMAILS_NO_STORE": "1"}
+    failed: list[str] = []
+
+    def from_store() -> float:
+        if failed:
+            return float("nan")
+        copy = folder / "reopen.sqlite3"
+        for leftover in folder.glob("reopen.sqlite3*"):
+            leftover.unlink()
+        shutil.copyfile(store, copy)
+        try:
+            return procs.first_paint(stored, _needle(marked), {**env, "CRM_EMAILS_STORE": str(copy)},
+                                     timeout=REOPEN_PATIENCE_S)
+        except RuntimeError as error:  # the list was not painted from the store: missed, and said
+            failed.append(str(error))
+            return float("nan")
+
+    procs.first_paint(ten, _needle(ten_subject), no_store)
+    samples = interleaved({"stored": from_store, "ten": lambda: procs.first_paint(ten, _needle(ten_subject), no_store)},
+                          rounds)
+    if failed:
+        samples["note"] = failed[:1]  # type: ignore[assignment]
+    return samples
