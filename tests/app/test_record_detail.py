@@ -105,13 +105,13 @@ async def test_large_newsletter_converts_without_blocking(tmp_path):
 def count_conversions(monkeypatch) -> list[str]:
     """Every body conversion started, by message id (the real conversion still runs)."""
     started: list[str] = []
-    convert = email_detail.body_strips
+    convert = email_detail.EmailDetailView._start_conversion
 
-    def counting(detail, width):
+    def counting(view, detail, width):
         started.append(detail.message_id)
-        return convert(detail, width)
+        return convert(view, detail, width)
 
-    monkeypatch.setattr(email_detail, "body_strips", counting)
+    monkeypatch.setattr(email_detail.EmailDetailView, "_start_conversion", counting)
     return started
 
 
@@ -171,7 +171,7 @@ async def open_full_screen(pilot, position: int) -> list[str]:
     await pilot.press("enter")
     view = screen.detail_view
     await wait_until(pilot, lambda: view.state == "detail" and not view.rendering, timeout=30, what="the email")
-    return [strip.text.rstrip() for strip in view.body._lines]
+    return [line.rstrip() for line in view.body.lines_text]
 
 
 async def test_a_wrapped_bounce_reason_stays_under_its_value(tmp_path):
