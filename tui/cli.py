@@ -2,7 +2,8 @@
 
 `crm-emails [MODULE RECORD_ID | URL]` opens the app; `auth`, `export` and
 `sandbox` run without a screen. Imports stay lazy so `--help` answers without
-loading Textual, httpx or keyring.
+loading Textual, httpx or keyring (nor `typing`, nor the `shutil` argparse
+loads to measure the terminal: `--help` is as quick as Python starting).
 
 Exit codes: 0 success, 1 an API or credentials error (its code and hint are
 printed), 2 a usage error.
@@ -14,9 +15,11 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, TextIO
 
+TYPE_CHECKING = False  # typing's own: importing typing would cost --help a tenth of its time
 if TYPE_CHECKING:
+    from typing import Any, TextIO
+
     from tui.credentials import Credentials
     from tui.export_file import ExportOf, Output
     from tui.sandbox.app import Faults
@@ -30,6 +33,27 @@ DATA_CENTER_KEYS = ("us", "eu", "in", "au", "jp", "cn", "ca", "sa", "uk")  # tui
 
 class CliUsageError(Exception):
     """A mistake in the command line, found after argparse was done with it."""
+
+
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """argparse's, told the terminal's width: argparse imports shutil (and bz2, lzma) only to measure it."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None):
+        super().__init__(prog, indent_increment, max_help_position, width or terminal_columns() - 2)
+
+
+def terminal_columns() -> int:
+    """What shutil.get_terminal_size() says of the columns: $COLUMNS, else the terminal's, else 80."""
+    try:
+        columns = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        columns = 0
+    if columns > 0:
+        return columns
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80
+    except (AttributeError, ValueError, OSError):
+        return 80
 
 
 # --- parsing -----------------------------------------------------------------
@@ -62,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
             "  crm-emails Leads 4150868000000250001    open one record\n"
             "  crm-emails https://crm.zoho.com/crm/org123/tab/Leads/4150868000000250001"
         ),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     from tui import __version__
 
@@ -77,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def build_command_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="crm-emails", formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(prog="crm-emails", formatter_class=HelpFormatter)
     _connection_options(parser, defaults=True)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     auth = commands.add_parser("auth", help="connect a Zoho org: login, status, logout")
@@ -120,7 +144,7 @@ def build_command_parser() -> argparse.ArgumentParser:
             "is asked for twice. When Zoho no longer accepts that page (or the note is gone), --resume reads "
             "from the first page and skips every email FILE.partial already holds."
         ),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     _connection_options(export, defaults=False)
     export.add_argument("module", metavar="MODULE", help="module API name: Leads, Contacts, Deals, ... or a custom module")
@@ -141,7 +165,7 @@ def build_command_parser() -> argparse.ArgumentParser:
         help="run the fake Zoho (Accounts + CRM) on loopback",
         description="Serves the sandbox over HTTP on loopback and prints the shell lines that point crm-emails at it.",
         epilog=sandbox_faults_help(),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     sandbox.add_argument("--host", default="127.0.0.1", help="loopback address to listen on (default: 127.0.0.1)")
     sandbox.add_argument("--port", type=_port, default=8765, help="port (default: 8765; 0 picks a free one)")
