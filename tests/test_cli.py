@@ -667,6 +667,23 @@ def test_ctrl_c_says_the_output_is_incomplete_and_where_it_is(sandbox_env, tmp_p
     assert len(rows) == len({r["message_id"] for r in rows}) == 5000
 
 
+def test_the_resume_note_is_rewritten_in_place_and_always_reads(tmp_path):
+    """One write per page, no file renamed over it; a shorter note after a longer one still reads."""
+    from tui.export_file import ExportOf, _read_note, open_output
+
+    out = tmp_path / "emails.jsonl"
+    output = open_output(str(out), ExportOf(*data.LEAD_MAIN, None, None, False), resume=False, note=io.StringIO())
+    note = tmp_path / "emails.jsonl.resume"
+    output.write_page([{"message_id": "a"}], "x" * 80)
+    inode = note.stat().st_ino
+    output.write_page([{"message_id": "b"}], "y")
+    assert note.stat().st_ino == inode
+    assert _read_note(note) == {"of": {"module": "Leads", "record_id": data.LEAD_MAIN[1], "type": None,
+                                       "owner_id": None, "bodies": False}, "next_index": "y", "lines": 2}
+    output.finish()
+    assert not note.exists() and len(lines_of(out)) == 2
+
+
 async def test_export_of_5000_emails_completes_under_random_faults(tmp_path):
     """--faults 429=0.2,500=0.1,drop=0.05 stopped exports at 3,590 and 1,040 emails: export is patient."""
     from tests.support.clock import VirtualClock
