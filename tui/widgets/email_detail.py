@@ -18,10 +18,10 @@ import asyncio
 import contextlib
 import io
 import os
+import time
 from collections import OrderedDict
 from collections.abc import Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.console import Console, RenderableType
@@ -35,15 +35,20 @@ from textual.containers import Vertical
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.timer import Timer
 from textual.worker import Worker, get_current_worker
 
-from tui.render.detail import header_renderable, info_rows, label_grid
-from tui.render.lines import body_rows, body_start_rows, fit
 from tui.render.safe import clean, one_line
 from tui.widgets.error_panel import ErrorPanel
 from tui.zoho.errors import ZohoError
 from tui.zoho.models import Email, EmailDetail
 from tui.widgets.guard import guarded
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+# Imported where first used (tui.render.detail, tui.render.lines and html2text behind them, the
+# process pool): none of it is on screen before the first email is, and start-up should not wait.
 
 RENDERING = "rendering…"
 RENDERING_REST = "rendering the rest…"
@@ -51,6 +56,10 @@ LOADING = "loading…"
 _FALLBACK_WIDTH = 78
 _BODY_CACHE_SIZE = 16  # converted bodies kept per (message_id, width): a 2 MB one is converted once
 _HEADER_CACHE_SIZE = 64  # headers drawn per (email, width): moving back and forth redraws none
+# Rows passed closer together than this (a held key repeats every 30-40 ms) are not drawn one by
+# one: the pane draws the row the cursor rests on, this long after it stopped. A single move, after
+# the pane was still, is drawn at once.
+PASSING_S = 0.06
 # Bodies this long (characters) are converted in another process, their first part shown first.
 BIG_BODY = 200_000
 # The first part: about four screens of text of a newsletter, converted in milliseconds.
@@ -73,6 +82,8 @@ def render_strips(renderable: RenderableType, width: int, style: Style | None = 
 
 def converted(detail: EmailDetail, width: int) -> list[str]:
     """The body's lines at `width`; when the converter fails, a line saying so and the text as it is."""
+    from tui.render.lines import body_rows
+
     try:
         return body_rows(detail, width)
     except Exception as exc:  # a converter bug must not take the app down: show the text as it is
@@ -80,6 +91,8 @@ def converted(detail: EmailDetail, width: int) -> list[str]:
 
 
 def unconverted(detail: EmailDetail, width: int, error: BaseException) -> list[str]:
+    from tui.render.lines import fit
+
     why = one_line(type(error).__name__)
     return fit(f"The body could not be converted ({why}); its text follows.\n\n" + clean(detail.content), width)
 
@@ -102,6 +115,8 @@ class BodyConverter:
         light = EmailDetail(detail.message_id, mail_format=detail.mail_format, content=detail.content)
         # Submitting starts the worker the first time (and the server it forks from): not on the UI thread.
         future: Future[list[str]] = await asyncio.to_thread(self._submit, light, width)
+        from concurrent.futures.process import BrokenProcessPool
+
         try:
             return await asyncio.wait_for(asyncio.wrap_future(future), BODY_PATIENCE_S)
         except asyncio.CancelledError:
@@ -112,8 +127,11 @@ class BodyConverter:
             raise
 
     def _submit(self, detail: EmailDetail, width: int) -> Future[list[str]]:
+        from tui.render.lines import body_rows
+
         if self._pool is None:
             import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
             from multiprocessing import resource_tracker
 
             methods = multiprocessing.get_all_start_methods()
@@ -303,6 +321,9 @@ class EmailDetailView(Vertical):
         self._headers: LRUCache[tuple[object, ...], list[Strip]] = LRUCache(_HEADER_CACHE_SIZE)
         self._header_shown: tuple[object, ...] | None = None
         self._converter = BodyConverter()
+        self._position: str | None = None  # the title asked for with `show_position`
+        self._last_move = -PASSING_S  # monotonic time of the last show_email
+        self._passing: Timer | None = None  # draws the row the cursor rests on, once it rests
 
     def compose(self):
         yield HeaderView(id="detail-header")
@@ -339,6 +360,7 @@ class EmailDetailView(Vertical):
 
     def show_nothing(self, note: str) -> None:
         """No email: just a line saying why."""
+        self._stop_passing()
         self._token += 1
         self.email = self.detail = None
         self.rendering = self.preview = False
@@ -348,10 +370,12 @@ class EmailDetailView(Vertical):
         self._show_note(note)
 
     def show_email(self, email: Email) -> None:
-        """The headers from the list row at once; the body follows with `show_detail`.
+        """The headers from the list row; the body follows with `show_detail`.
 
-        Called for every row the cursor passes: it redraws the headers only, and nothing
-        when the same email is shown already.
+        Called for every row the cursor passes. A move after the pane was still is drawn at
+        once; rows passed in a run (a held key) are not drawn one by one: the row the cursor
+        rests on is, PASSING_S after the last move, with its title (`show_position`). Nothing
+        is drawn when the same email is shown already, and only the headers otherwise.
         """
         if self.state == "loading" and self.email == email:
             return
@@ -359,11 +383,49 @@ class EmailDetailView(Vertical):
         self.email, self.detail = email, None
         self.rendering = self.preview = False
         self.state = "loading"
+        now = time.monotonic()
+        passing, self._last_move = now - self._last_move < PASSING_S, now
+        if passing:
+            if self._passing is not None:
+                self._passing.stop()
+            self._passing = self.set_timer(PASSING_S, self._draw_passed, name="detail: the row at rest")
+            return
+        self._draw_loading()
+
+    def _draw_loading(self) -> None:
+        self._stop_passing()
         self.remove_class("-blank")
         self._clear_error()
         self._update_header()
+        self._apply_position()
         # Only a note until the email arrives: one line, so passing rows quickly costs no layout.
         self._show_note(LOADING)
+
+    @guarded
+    def _draw_passed(self) -> None:
+        self._passing = None
+        if self.state == "loading" and self.email is not None:
+            self._draw_loading()
+
+    def _stop_passing(self) -> None:
+        if self._passing is not None:
+            self._passing.stop()
+            self._passing = None
+
+    def show_position(self, title: str) -> None:
+        """The pane's title ("Email 12 of 60+"): drawn when the pane draws the email it names.
+
+        Setting `border_title` redraws the whole pane (72×45 at 160×48, a quarter of a cursor
+        move's cost when done for every row passed); this draws it with the headers, whose
+        drawing a held key already defers.
+        """
+        self._position = title
+        if self._passing is None:
+            self._apply_position()
+
+    def _apply_position(self) -> None:
+        if self._position is not None and self._position != self.border_title:
+            self.border_title = self._position
 
     def show_detail(self, email: Email, detail: EmailDetail | None) -> None:
         """Everything: headers, info lines and the body (converted off the UI thread)."""
@@ -372,15 +434,19 @@ class EmailDetailView(Vertical):
         self.email, self.detail = email, detail
         self.state = "detail"
         self.preview = False
+        self._stop_passing()
         self.remove_class("-blank")
         self._clear_error()
         self._update_header()
+        self._apply_position()
         self._show_body(keep_position=False)
 
     def show_error(self, email: Email, error: ZohoError, *, action: str | None = None) -> None:
         """The detail call failed: the row's headers stay, the error sits where the body would be."""
         if self.email is None or self.email.message_id != email.message_id:
             self.show_email(email)
+        if self._passing is not None:
+            self._draw_loading()
         self._token += 1
         self.rendering = self.preview = False
         self.state = "error"
@@ -401,6 +467,8 @@ class EmailDetailView(Vertical):
             return  # the same headers at the same width: nothing to draw
         lines = self._headers.get(key)
         if lines is None:
+            from tui.render.detail import header_renderable
+
             lines = render_strips(header_renderable(self.email, self.detail, self._styles()), width)
             self._headers[key] = lines
         self._header_shown = key
@@ -418,6 +486,8 @@ class EmailDetailView(Vertical):
         self._note_shown = shown
 
     def _info_lines(self) -> list[Strip]:
+        from tui.render.detail import info_rows, label_grid
+
         if self.email is None:
             return []
         message_id = self.email.message_id
@@ -487,6 +557,8 @@ class EmailDetailView(Vertical):
     @work(group="body", exit_on_error=False)
     async def _convert_big_body(self, detail: EmailDetail, width: int) -> None:
         """In another process; meanwhile its first part, converted here in a moment, is shown."""
+        from tui.render.lines import body_start_rows
+
         key = (detail.message_id, width)
         whole = asyncio.ensure_future(self._converter.rows(detail, width))
         try:
