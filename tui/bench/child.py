@@ -47,7 +47,7 @@ async def _run(name: str, args: list[str], folder: Path) -> Any:
     if name == "menus":
         from tui.bench.menus import menu_openings
 
-        return await menu_openings(folder, args[0], int(args[1]))
+        return await menu_openings(folder, args[0].split(","), int(args[1]))
     raise SystemExit(f"no bench child named {name!r}")
 
 

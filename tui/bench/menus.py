@@ -20,27 +20,31 @@ from tui.bench.headless import Frames, demo_app, rest, until
 MENU_KEYS = {"t": ("t", "t"), "?": ("question_mark", "?"), "ctrl+p": ("ctrl+p", "\x10")}
 
 
-async def menu_openings(folder: Path, which: str, later: int) -> dict[str, Any]:
+async def menu_openings(folder: Path, menus: list[str], later: int) -> dict[str, Any]:
+    """Each of `menus` in turn (its first opening in this process, then `later` more): seconds to its frame."""
     from tui.sandbox.data import LEAD_MAIN
     from tui.screens.record import RecordScreen
 
-    key, character = MENU_KEYS[which]
+    results: dict[str, Any] = {}
     async with demo_app(folder, (80, 24), start=LEAD_MAIN) as (app, pilot, _sandbox):
         await until(lambda: isinstance(app.screen, RecordScreen), "the record screen")
         record = app.screen
         await rest(app, pilot)
         frames = Frames(app)
-        times: list[float] = []
-        for _ in range(1 + later):
-            start = time.perf_counter()
-            app.post_message(events.Key(key, character))
-            seen = await until(lambda: _filled(app.screen, record), f"the screen {which} opens")
-            times.append(await frames.next_after(max(seen, start), app.screen) - start)
-            await rest(app, pilot)
-            app.post_message(events.Key("escape", "\x1b"))
-            await until(lambda: app.screen is record, f"the screen {which} opened to close")
-            await rest(app, pilot)
-    return {"first": times[0], "later": times[1:]}
+        for which in menus:
+            key, character = MENU_KEYS[which]
+            times: list[float] = []
+            for _ in range(1 + later):
+                start = time.perf_counter()
+                app.post_message(events.Key(key, character))
+                seen = await until(lambda: _filled(app.screen, record), f"the screen {which} opens")
+                times.append(await frames.next_after(max(seen, start), app.screen) - start)
+                await rest(app, pilot)
+                app.post_message(events.Key("escape", "\x1b"))
+                await until(lambda: app.screen is record, f"the screen {which} opened to close")
+                await rest(app, pilot)
+            results[which] = {"first": times[0], "later": times[1:]}
+    return results
 
 
 def _filled(screen: Any, record: Any) -> bool:
