@@ -178,9 +178,10 @@ def build_command_parser(command: str | None = None) -> argparse.ArgumentParser:
     sandbox.add_argument(
         "--faults", default="", metavar="SPEC", help="e.g. 429=0.1,500=0.05,drop=0.02,expire=100 (also latency=MS)"
     )
-    from tui.store.commands import add_parsers
+    if command in (None, "store", "search"):  # their parsers import the store's commands
+        from tui.store.commands import add_parsers
 
-    add_parsers(commands)
+        add_parsers(commands)
     return parser
 
 
