@@ -316,3 +316,18 @@ async def test_the_converter_process_converts_and_stops_when_asked():
         worker.join(timeout=10)
         assert not worker.is_alive()
     converting.cancel()
+
+
+async def test_the_position_title_is_drawn_with_the_email_in_full_not_for_each_row_passed(tmp_path):
+    app, sandbox = demo(LEAD_MAIN, tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await record_screen(pilot)
+        view = screen.detail_view
+        emails = screen.email_list.emails
+        view.show_position("Email 1 of 250")
+        assert view.border_title == "Email 1 of 250"  # the email is shown in full: at once
+        view.show_email(emails[3])
+        view.show_position("Email 4 of 250")
+        assert view.border_title == "Email 1 of 250"  # headers only: the whole pane is not redrawn for it
+        view.show_detail(emails[3], None)
+        assert view.border_title == "Email 4 of 250"
