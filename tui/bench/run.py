@@ -92,10 +92,10 @@ def measure(plan: Plan, folder: Path) -> list[Figure]:
         marked_subject = marked.result()
 
     say("1. first paint (whole processes in a pseudo-terminal)")
-    paint = start.first_paint_runs(env, folder, plan.rounds)
+    paint = start.first_paint_runs(env, plan.rounds)
     figures.append(Figure("1", "first paint: launch to page one painted, 80×24", median(paint["app"]) * 1000,
                           median(paint["bare"]) * 1000, "ms", Target(1.3), "bare DataTable app"))
-    imports = start.import_runs(env, folder, plan.rounds)
+    imports = start.import_runs(env, plan.rounds)
     figures.append(Figure("1", "imports until that paint (-X importtime)", median(imports["app"]),
                           median(imports["bare"]), "ms", Target(None), "bare DataTable app"))
 

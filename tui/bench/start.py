@@ -32,14 +32,18 @@ def _needle(subject: str) -> bytes:
     return subject[:12].encode()
 
 
-def first_paint_runs(env: Mapping[str, str], folder: Path, rounds: int) -> dict[str, list[float]]:
+def _launches(env: Mapping[str, str]) -> tuple[list[str], list[str], bytes, dict[str, str]]:
+    """(the app on the demo record, the bare DataTable app, what both paint first, their environment)."""
     from tui.sandbox.data import LEAD_MAIN
 
     subjects = data.demo_subjects()
-    env = {**env, "CRM_EMAILS_NO_STORE": "1"}
     app = [*procs.crm_emails(), "--demo", *LEAD_MAIN]
     bare = [procs.PYTHON, "-m", "tui.bench.bare", *subjects]
-    needle = _needle(subjects[0])
+    return app, bare, _needle(subjects[0]), {**env, "CRM_EMAILS_NO_STORE": "1"}
+
+
+def first_paint_runs(env: Mapping[str, str], rounds: int) -> dict[str, list[float]]:
+    app, bare, needle, env = _launches(env)
     for argv in (app, bare):  # unmeasured: fills the bytecode cache
         procs.first_paint(argv, needle, env)
     return interleaved(
@@ -48,14 +52,8 @@ def first_paint_runs(env: Mapping[str, str], folder: Path, rounds: int) -> dict[
     )
 
 
-def import_runs(env: Mapping[str, str], folder: Path, rounds: int) -> dict[str, list[float]]:
-    from tui.sandbox.data import LEAD_MAIN
-
-    subjects = data.demo_subjects()
-    env = {**env, "CRM_EMAILS_NO_STORE": "1"}
-    app = [*procs.crm_emails(), "--demo", *LEAD_MAIN]
-    bare = [procs.PYTHON, "-m", "tui.bench.bare", *subjects]
-    needle = _needle(subjects[0])
+def import_runs(env: Mapping[str, str], rounds: int) -> dict[str, list[float]]:
+    app, bare, needle, env = _launches(env)
     return interleaved(
         {"app": lambda: procs.import_ms(app, needle, env), "bare": lambda: procs.import_ms(bare, needle, env)},
         rounds,
