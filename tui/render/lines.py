@@ -37,7 +37,11 @@ def fit(text: str, width: int) -> list[str]:
     lines: list[str] = []
     console: Console | None = None
     for piece in pieces:
-        if "\t" not in piece and cell_len(piece) <= width:
+        if piece.isascii() and piece.isprintable():
+            fits = len(piece) <= width  # as wide as it is long (cell_len finds the same, 10x slower)
+        else:
+            fits = "\t" not in piece and cell_len(piece) <= width
+        if fits:
             lines.append(piece)
             continue
         if console is None:
