@@ -69,11 +69,16 @@ def newest_first(times: list[str]) -> bool:
 
 
 def test_help_answers_without_loading_textual():
-    probe = "import sys; from tui.cli import main; main(['--help']); print('textual' in sys.modules, 'httpx' in sys.modules)"
+    """--help is as quick as Python starting (python -m tui.bench, figure 3): none of the heavy imports."""
+    heavy = ("textual", "httpx", "keyring", "rich", "typing", "shutil")
+    probe = (
+        "import sys; before = set(sys.modules); from tui.cli import main; main(['--help']); "
+        f"print(sorted(m for m in {heavy!r} if m in sys.modules and m not in before))"
+    )
     result = subprocess.run([PYTHON, "-c", probe], capture_output=True, text=True, timeout=30)
     assert result.returncode == 0
     assert "Read the emails of a Zoho CRM record" in result.stdout
-    assert result.stdout.strip().endswith("False False")
+    assert result.stdout.strip().splitlines()[-1] == "[]"
 
 
 def test_usage_errors_exit_2():
@@ -660,6 +665,23 @@ def test_ctrl_c_says_the_output_is_incomplete_and_where_it_is(sandbox_env, tmp_p
     assert resumed.returncode == 0, resumed.stderr
     rows = lines_of(out)
     assert len(rows) == len({r["message_id"] for r in rows}) == 5000
+
+
+def test_the_resume_note_is_rewritten_in_place_and_always_reads(tmp_path):
+    """One write per page, no file renamed over it; a shorter note after a longer one still reads."""
+    from tui.export_file import ExportOf, _read_note, open_output
+
+    out = tmp_path / "emails.jsonl"
+    output = open_output(str(out), ExportOf(*data.LEAD_MAIN, None, None, False), resume=False, note=io.StringIO())
+    note = tmp_path / "emails.jsonl.resume"
+    output.write_page([{"message_id": "a"}], "x" * 80)
+    inode = note.stat().st_ino
+    output.write_page([{"message_id": "b"}], "y")
+    assert note.stat().st_ino == inode
+    assert _read_note(note) == {"of": {"module": "Leads", "record_id": data.LEAD_MAIN[1], "type": None,
+                                       "owner_id": None, "bodies": False}, "next_index": "y", "lines": 2}
+    output.finish()
+    assert not note.exists() and len(lines_of(out)) == 2
 
 
 async def test_export_of_5000_emails_completes_under_random_faults(tmp_path):

@@ -2,7 +2,8 @@
 
 `crm-emails [MODULE RECORD_ID | URL]` opens the app; `auth`, `export` and
 `sandbox` run without a screen. Imports stay lazy so `--help` answers without
-loading Textual, httpx or keyring.
+loading Textual, httpx or keyring (nor `typing`, nor the `shutil` argparse
+loads to measure the terminal: `--help` is as quick as Python starting).
 
 Exit codes: 0 success, 1 an API or credentials error (its code and hint are
 printed), 2 a usage error.
@@ -14,9 +15,11 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, TextIO
 
+TYPE_CHECKING = False  # typing's own: importing typing would cost --help a tenth of its time
 if TYPE_CHECKING:
+    from typing import Any, TextIO
+
     from tui.credentials import Credentials
     from tui.export_file import ExportOf, Output
     from tui.sandbox.app import Faults
@@ -30,6 +33,27 @@ DATA_CENTER_KEYS = ("us", "eu", "in", "au", "jp", "cn", "ca", "sa", "uk")  # tui
 
 class CliUsageError(Exception):
     """A mistake in the command line, found after argparse was done with it."""
+
+
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """argparse's, told the terminal's width: argparse imports shutil (and bz2, lzma) only to measure it."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None):
+        super().__init__(prog, indent_increment, max_help_position, width or terminal_columns() - 2)
+
+
+def terminal_columns() -> int:
+    """What shutil.get_terminal_size() says of the columns: $COLUMNS, else the terminal's, else 80."""
+    try:
+        columns = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        columns = 0
+    if columns > 0:
+        return columns
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80
+    except (AttributeError, ValueError, OSError):
+        return 80
 
 
 # --- parsing -----------------------------------------------------------------
@@ -62,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
             "  crm-emails Leads 4150868000000250001    open one record\n"
             "  crm-emails https://crm.zoho.com/crm/org123/tab/Leads/4150868000000250001"
         ),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     from tui import __version__
 
@@ -76,11 +100,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def build_command_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="crm-emails", formatter_class=argparse.RawDescriptionHelpFormatter)
+def build_command_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of the commands; given the `command` being run, the others' help texts are not built."""
+    parser = argparse.ArgumentParser(prog="crm-emails", formatter_class=HelpFormatter)
     _connection_options(parser, defaults=True)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    auth = commands.add_parser("auth", help="connect a Zoho org: login, status, logout")
+    auth = commands.add_parser("auth", help="connect a Zoho org: login, status, logout", formatter_class=HelpFormatter)
     auth_commands = auth.add_subparsers(dest="auth_command", required=True, metavar="ACTION")
     login = auth_commands.add_parser(
         "login",
@@ -120,7 +145,7 @@ def build_command_parser() -> argparse.ArgumentParser:
             "is asked for twice. When Zoho no longer accepts that page (or the note is gone), --resume reads "
             "from the first page and skips every email FILE.partial already holds."
         ),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     _connection_options(export, defaults=False)
     export.add_argument("module", metavar="MODULE", help="module API name: Leads, Contacts, Deals, ... or a custom module")
@@ -140,8 +165,9 @@ def build_command_parser() -> argparse.ArgumentParser:
         "sandbox",
         help="run the fake Zoho (Accounts + CRM) on loopback",
         description="Serves the sandbox over HTTP on loopback and prints the shell lines that point crm-emails at it.",
-        epilog=sandbox_faults_help(),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        # The list of misbehaviours imports the sandbox: only for `sandbox` (export runs without it).
+        epilog=sandbox_faults_help() if command in (None, "sandbox") else None,
+        formatter_class=HelpFormatter,
     )
     sandbox.add_argument("--host", default="127.0.0.1", help="loopback address to listen on (default: 127.0.0.1)")
     sandbox.add_argument("--port", type=_port, default=8765, help="port (default: 8765; 0 picks a free one)")
@@ -152,9 +178,10 @@ def build_command_parser() -> argparse.ArgumentParser:
     sandbox.add_argument(
         "--faults", default="", metavar="SPEC", help="e.g. 429=0.1,500=0.05,drop=0.02,expire=100 (also latency=MS)"
     )
-    from tui.store.commands import add_parsers
+    if command in (None, "store", "search"):  # their parsers import the store's commands
+        from tui.store.commands import add_parsers
 
-    add_parsers(commands)
+        add_parsers(commands)
     return parser
 
 
@@ -192,7 +219,7 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
     """Commands and the app share the top-level options; the first bare word decides which parser reads the rest."""
     first_word = next((a for a in _skip_option_values(argv) if not a.startswith("-")), None)
     if first_word in COMMANDS:
-        return build_command_parser().parse_args(argv)
+        return build_command_parser(first_word).parse_args(argv)
     args = build_parser().parse_args(argv)
     args.command = None
     return args
@@ -650,7 +677,10 @@ async def export_emails(client: ZohoClient, of: ExportOf, output: Output, progre
     index = output.start_index
     while True:
         try:
-            pages = client.iter_email_pages(of.module, of.record_id, type=of.type, owner_id=of.owner_id, index=index)
+            # Without bodies the rows are written as Zoho sent them: no models are built for them.
+            pages = client.iter_email_pages(
+                of.module, of.record_id, type=of.type, owner_id=of.owner_id, index=index, bare=not of.bodies
+            )
             async for page in pages:
                 emails = [email for email in page.emails if email.message_id not in output.written]
                 if of.bodies:
@@ -823,6 +853,7 @@ def sandbox_banner(url: str) -> str:
     for label, (module, record_id) in (
         ("250 emails, every kind", data.LEAD_MAIN),
         ("5,000 emails", data.LEAD_BULK),
+        ("50,000 emails", data.CONTACT_HUGE),
         ("no emails (HTTP 204)", data.LEAD_EMPTY),
         ("hostile subjects", data.CONTACT_HOSTILE),
         ("an account (contacts' email types)", data.ACCOUNT_MAIN),

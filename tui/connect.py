@@ -143,6 +143,10 @@ def token_source(
     clock: Callable[[], float] = time.time,
 ) -> TokenSource:
     """The token source of these credentials (a cached access token is reused while it lives)."""
+    if transport is None:  # the API client's SSL context, not one more (tui.zoho.client.ssl_context)
+        from tui.zoho.client import ssl_context
+
+        transport = httpx.AsyncHTTPTransport(verify=ssl_context())
     return TokenSource(
         accounts_url=creds.accounts_url,
         client_id=creds.client_id,

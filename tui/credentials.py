@@ -28,15 +28,12 @@ import hashlib
 import json
 import os
 import stat
-import tempfile
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-import keyring
-import keyring.errors
 import platformdirs
 
 from tui.zoho.catalog import DATA_CENTERS, DEFAULT_DC
@@ -115,6 +112,15 @@ class Credentials:
 T = TypeVar("T")
 
 
+def _keyring() -> Any:
+    """The keyring package, imported when first asked (in the thread of a bounded call): credentials
+    from the environment never need it, and importing it costs a start 35 ms."""
+    import keyring
+    import keyring.errors
+
+    return keyring
+
+
 def _keyring_failure(reason: str) -> CredentialsError:
     return CredentialsError("KEYRING", f"The keyring failed: {reason}. {WAYS_OUT}", hint=HINTS["KEYRING"])
 
@@ -140,11 +146,12 @@ def _call_keyring(what: str, call: Callable[[], T], timeout: float) -> T:
         )
     if "error" in box:
         exc = box["error"]
-        if isinstance(exc, keyring.errors.NoKeyringError):
+        errors = _keyring().errors
+        if isinstance(exc, errors.NoKeyringError):
             reason = "no keyring backend is available on this machine"
-        elif isinstance(exc, keyring.errors.KeyringLocked):
+        elif isinstance(exc, errors.KeyringLocked):
             reason = "the keyring is locked"
-        elif isinstance(exc, keyring.errors.InitError):
+        elif isinstance(exc, errors.InitError):
             reason = "the keyring backend could not start"
         elif isinstance(exc, Exception):
             reason = f"{what} raised {type(exc).__name__}"
@@ -155,7 +162,7 @@ def _call_keyring(what: str, call: Callable[[], T], timeout: float) -> T:
 
 
 def _read_blob(profile: str, timeout: float) -> dict[str, Any] | None:
-    text = _call_keyring("reading", lambda: keyring.get_password(SERVICE, profile), timeout)
+    text = _call_keyring("reading", lambda: _keyring().get_password(SERVICE, profile), timeout)
     if text is None:
         return None
     try:
@@ -180,7 +187,7 @@ def unlock(timeout: float = DEFAULT_TIMEOUT) -> None:
     locked keyring, and five seconds is too short to type a password. Call it on the main thread
     of a command run in a terminal, before a full-screen app owns the terminal. BLOCKING.
     """
-    backend = _call_keyring("opening", keyring.get_keyring, timeout)
+    backend = _call_keyring("opening", lambda: _keyring().get_keyring(), timeout)
     for candidate in getattr(backend, "backends", None) or [backend]:  # a ChainerBackend holds several
         if not isinstance(getattr(type(candidate), "keyring_key", None), property):
             continue
@@ -194,19 +201,20 @@ def unlock(timeout: float = DEFAULT_TIMEOUT) -> None:
 
 def check_keyring(profile: str = DEFAULT_PROFILE, timeout: float = DEFAULT_TIMEOUT) -> None:
     """Raise the keyring's failure now: `auth login` checks before spending a single-use grant code."""
-    _call_keyring("reading", lambda: keyring.get_password(SERVICE, profile), timeout)
+    _call_keyring("reading", lambda: _keyring().get_password(SERVICE, profile), timeout)
 
 
 def store(creds: Credentials, timeout: float = DEFAULT_TIMEOUT) -> None:
     """Save credentials (and any cached access token) in the keyring entry of creds.profile."""
     blob = creds.to_blob()
-    _call_keyring("saving", lambda: keyring.set_password(SERVICE, creds.profile, blob), timeout)
+    _call_keyring("saving", lambda: _keyring().set_password(SERVICE, creds.profile, blob), timeout)
 
 
 def forget(profile: str = DEFAULT_PROFILE, timeout: float = DEFAULT_TIMEOUT) -> bool:
     """Delete the profile's keyring entry. False when there was none."""
 
     def delete() -> bool:
+        keyring = _keyring()
         try:
             keyring.delete_password(SERVICE, profile)
         except keyring.errors.PasswordDeleteError:
@@ -237,7 +245,7 @@ def cache_access_token(
     if api_domain:
         blob["api_domain"] = api_domain
     text = json.dumps(blob)
-    _call_keyring("saving", lambda: keyring.set_password(SERVICE, profile, text), timeout)
+    _call_keyring("saving", lambda: _keyring().set_password(SERVICE, profile, text), timeout)
     return True
 
 
@@ -336,6 +344,8 @@ def write_token_cache(
     path = token_cache_path(creds, env)
     _private_dir(path.parent)
     text = json.dumps({"access_token": access_token, "expires_at": expires_at, "api_domain": api_domain})
+    import tempfile  # here: it imports shutil (bz2, lzma), which a launch with a cached token never needs
+
     fd, temporary = tempfile.mkstemp(prefix=".token-", suffix=".tmp", dir=path.parent)  # 0600
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as file:

@@ -127,6 +127,8 @@ class FileOutput(Output):
         self.of = of
         self.partial = path.with_name(path.name + PARTIAL_SUFFIX)
         self.resume_note = path.with_name(path.name + RESUME_SUFFIX)
+        self._note_fd: int | None = None  # FILE.resume, open once the first page is in
+        self._note_size = 0
         existing = self.partial.exists()
         if resume and existing:
             written, lines, start_index = self._resumed(note)
@@ -178,15 +180,30 @@ class FileOutput(Output):
 
     def restart_from_the_top(self) -> None:
         super().restart_from_the_top()
+        self._close_note()
         self.resume_note.unlink(missing_ok=True)
 
     def _page_done(self, next_index: str | None) -> None:
+        """FILE.resume says where the next page starts: rewritten in place, one write, after every page.
+
+        One write() of the whole note (not a new file renamed over it: on ext4 a rename over a file
+        waits for its data to reach the disk, 500 of them took 0.7 s of a 5,000-email export). The
+        note is padded with spaces to the longest it has been, so no write leaves a longer one's
+        tail behind; a note that cannot be read sends --resume to the first page (nothing is lost).
+        """
         if next_index is None:
             return
-        note = {"of": asdict(self.of), "next_index": next_index, "lines": self.count}
-        temporary = self.resume_note.with_name(self.resume_note.name + ".tmp")
-        temporary.write_text(json.dumps(note), encoding="utf-8")
-        os.replace(temporary, self.resume_note)
+        note = json.dumps({"of": asdict(self.of), "next_index": next_index, "lines": self.count}).encode()
+        if self._note_fd is None:
+            self._note_fd = os.open(self.resume_note, os.O_RDWR | os.O_CREAT, 0o666)
+            self._note_size = os.fstat(self._note_fd).st_size
+        self._note_size = max(self._note_size, len(note))
+        os.pwrite(self._note_fd, note.ljust(self._note_size), 0)
+
+    def _close_note(self) -> None:
+        if self._note_fd is not None:
+            fd, self._note_fd = self._note_fd, None
+            os.close(fd)
 
     def finish(self) -> None:
         """Complete: FILE.partial becomes FILE in one rename; the resume note goes."""
@@ -194,6 +211,7 @@ class FileOutput(Output):
         os.fsync(self.stream.fileno())
         self.stream.close()
         os.replace(self.partial, self.path)
+        self._close_note()
         self.resume_note.unlink(missing_ok=True)
 
     def abandon(self) -> str:
@@ -201,6 +219,7 @@ class FileOutput(Output):
             self.stream.close()
         except OSError:
             pass
+        self._close_note()
         untouched = f"{self.where} is untouched" if self.path.exists() else f"{self.where} was not written"
         if self.count == 0:
             self.partial.unlink(missing_ok=True)

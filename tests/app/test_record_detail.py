@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import re
+from concurrent.futures.process import BrokenProcessPool
 
 from textual.worker import WorkerState
 
@@ -21,9 +23,11 @@ from tests.app.record_helpers import (  # noqa: F401 (fixtures)
 )
 from tui.sandbox.data import LARGE_NEWSLETTER_POSITION, LEAD_MAIN
 from tui.render.html import LINKS_HEADING, body_text
+from tui.render.lines import body_rows
 from tui.screens.record import RecordScreen
 from tui.widgets import email_detail
 from tui.widgets.email_detail import BodyView
+from tui.zoho.models import EmailDetail
 
 WIDE = (160, 48)
 NARROW = (80, 24)
@@ -94,6 +98,9 @@ async def test_large_newsletter_converts_without_blocking(tmp_path):
         assert view.message_id == row_ids(screen)[row]
         assert not view.rendering
         assert view.body.line_count > 5000
+        # Converted in its own process (not the text as it is, the fallback when a conversion fails).
+        shown = view.body.lines_text
+        assert LINKS_HEADING in shown and not any("could not be converted" in line for line in shown)
         # The body scrolls on its own: focus it and page down.
         await pilot.press("tab")
         assert isinstance(app.focused, BodyView)
@@ -105,13 +112,13 @@ async def test_large_newsletter_converts_without_blocking(tmp_path):
 def count_conversions(monkeypatch) -> list[str]:
     """Every body conversion started, by message id (the real conversion still runs)."""
     started: list[str] = []
-    convert = email_detail.body_strips
+    convert = email_detail.EmailDetailView._start_conversion
 
-    def counting(detail, width):
+    def counting(view, detail, width):
         started.append(detail.message_id)
-        return convert(detail, width)
+        return convert(view, detail, width)
 
-    monkeypatch.setattr(email_detail, "body_strips", counting)
+    monkeypatch.setattr(email_detail.EmailDetailView, "_start_conversion", counting)
     return started
 
 
@@ -171,7 +178,7 @@ async def open_full_screen(pilot, position: int) -> list[str]:
     await pilot.press("enter")
     view = screen.detail_view
     await wait_until(pilot, lambda: view.state == "detail" and not view.rendering, timeout=30, what="the email")
-    return [strip.text.rstrip() for strip in view.body._lines]
+    return [line.rstrip() for line in view.body.lines_text]
 
 
 async def test_a_wrapped_bounce_reason_stays_under_its_value(tmp_path):
@@ -269,3 +276,58 @@ async def test_narrow_filter_change_closes_the_open_email(tmp_path):
         assert screen.filter.type == "drafts"
         assert screen.email_list.display and not screen.detail_view.display
         assert app.focused is screen.email_list.table
+
+
+async def test_a_big_body_whose_conversion_fails_shows_its_text(tmp_path, monkeypatch):
+    async def broken(self, detail, width):
+        raise BrokenProcessPool("the worker died")
+
+    monkeypatch.setattr(email_detail.BodyConverter, "rows", broken)
+    app, sandbox = demo(LEAD_MAIN, tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await record_screen(pilot)
+        view = screen.detail_view
+        newsletter = message_id_at(sandbox, LEAD_MAIN, LARGE_NEWSLETTER_POSITION)
+        await go_to_position(pilot, LEAD_MAIN, LARGE_NEWSLETTER_POSITION)
+        await wait_until(
+            pilot,
+            lambda: view.message_id == newsletter and view.state == "detail" and not view.rendering,
+            timeout=60,
+            what="the text as it is",
+        )
+        shown = " ".join(line.strip() for line in view.body.lines_text)
+        assert "The body could not be converted (BrokenProcessPool); its text follows." in shown
+        assert "<html" in shown.lower() or "<table" in shown.lower()
+
+
+async def test_the_converter_process_converts_and_stops_when_asked():
+    converter = email_detail.BodyConverter()
+    detail = EmailDetail("m", mail_format="html", content="<p>" + "word " * 60_000 + "</p>")
+    try:
+        assert await converter.rows(detail, 40) == body_rows(detail, 40)
+        # A conversion under way is stopped, not waited for (the app quits, the record screen closes).
+        converting = asyncio.ensure_future(converter.rows(detail, 41))
+        await asyncio.sleep(0.05)
+        workers = list(converter._pool._processes.values())  # noqa: SLF001 - which processes to watch
+        assert workers
+    finally:
+        converter.shutdown()
+    for worker in workers:
+        worker.join(timeout=10)
+        assert not worker.is_alive()
+    converting.cancel()
+
+
+async def test_the_position_title_is_drawn_with_the_email_in_full_not_for_each_row_passed(tmp_path):
+    app, sandbox = demo(LEAD_MAIN, tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await record_screen(pilot)
+        view = screen.detail_view
+        emails = screen.email_list.emails
+        view.show_position("Email 1 of 250")
+        assert view.border_title == "Email 1 of 250"  # the email is shown in full: at once
+        view.show_email(emails[3])
+        view.show_position("Email 4 of 250")
+        assert view.border_title == "Email 1 of 250"  # headers only: the whole pane is not redrawn for it
+        view.show_detail(emails[3], None)
+        assert view.border_title == "Email 4 of 250"

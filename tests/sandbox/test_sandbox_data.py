@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import tracemalloc
 from collections import Counter
 from datetime import datetime, timezone
@@ -17,6 +18,7 @@ WELL_KNOWN = {
     data.LEAD_TEN: ("Tess Tenney", 10),
     data.LEAD_ELEVEN: ("Eli Eleven", 11),
     data.LEAD_BULK: ("Bulk Newsletter Lead", 5000),
+    data.CONTACT_HUGE: ("Hugh Archive", 50000),
     data.CONTACT_HOSTILE: ("Grace Hopper", 30),
     data.ACCOUNT_MAIN: ("Analytical Engines Ltd", 40),
     data.DEAL_MAIN: ("Difference Engine Upgrade", 12),
@@ -108,3 +110,19 @@ def test_a_bulk_email_far_down_is_computed_without_the_ones_before(sandbox):
         tracemalloc.stop()
     assert mailbox.position_of(item["message_id"]) == 4321 and detail["content"]
     assert peak < 1024 * 1024
+
+
+def test_the_50000_email_record_is_computed_on_demand(api, sandbox):
+    """CONTACT_HUGE (python -m tui.bench) costs nothing until read: its first page and its last email alone."""
+    tracemalloc.start()
+    try:
+        (answer,) = list(itertools.islice(api.pages(data.CONTACT_HUGE), 1))
+        mailbox = sandbox.data.mailbox(sandbox.data.record(*data.CONTACT_HUGE))
+        last = mailbox.list_item(data.HUGE_EMAILS - 1)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(answer.json()["Emails"]) == 10 and answer.json()["info"]["more_records"]
+    assert mailbox.position_of(last["message_id"]) == data.HUGE_EMAILS - 1
+    assert sandbox.data.bodies_built == 0
+    assert peak < 8 * 1024 * 1024

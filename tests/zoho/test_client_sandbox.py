@@ -75,6 +75,17 @@ async def test_the_5000_emails_page_completely_without_duplicates(on_sandbox):
     assert client.calls == 500 == len(sandbox.calls)
 
 
+async def test_bare_pages_carry_the_ids_and_the_answer_as_sent(on_sandbox):
+    """What export writes: the same emails as the parsed pages, no model built for them."""
+    client, _sandbox = on_sandbox()
+    parsed = [page async for page in client.iter_email_pages(*data.LEAD_ELEVEN)]
+    bare = [page async for page in client.iter_email_pages(*data.LEAD_ELEVEN, bare=True)]
+    assert [e.message_id for p in bare for e in p.emails] == [e.message_id for p in parsed for e in p.emails]
+    assert [dict(e.raw) for p in bare for e in p.emails] == [dict(e.raw) for p in parsed for e in p.emails]
+    assert [p.info for p in bare] == [p.info for p in parsed]
+    assert all(e.subject is None and e.time is None for p in bare for e in p.emails)
+
+
 @pytest.mark.parametrize(
     ("record", "count", "pages"),
     [(data.LEAD_ONE, 1, 1), (data.LEAD_TEN, 10, 1), (data.LEAD_ELEVEN, 11, 2), (data.DEAL_MAIN, 12, 2),

@@ -53,7 +53,13 @@ _TRAILING_SPACE = re.compile(r"[^\S\n]+$", re.MULTILINE)
 def _is_hidden(tag: str, attrs: dict[str, str | None]) -> bool:
     if tag in _ALWAYS_HIDDEN_TAGS or "hidden" in attrs:
         return True
-    style = attrs.get("style") or ""
+    style = attrs.get("style")
+    if not style:
+        return False
+    lowered = style.lower()
+    # Every way of hiding below says one of these: most styles say none, and skip the patterns.
+    if "none" not in lowered and "hidden" not in lowered and "opacity" not in lowered:
+        return False
     return bool(_HIDING_STYLE.search(style)) or bool(
         _ZERO_HEIGHT.search(style) and _OVERFLOW_HIDDEN.search(style)
     )

@@ -37,6 +37,9 @@ LEAD_ONE = ("Leads", "4150868000000001001")
 LEAD_TEN = ("Leads", "4150868000000010001")
 LEAD_ELEVEN = ("Leads", "4150868000000011001")
 LEAD_BULK = ("Leads", "4150868000005000001")
+# 50,000 emails, for `python -m tui.bench`: a Contact, so the Leads the picker lists stay as they were.
+CONTACT_HUGE = ("Contacts", "4150868000050000001")
+HUGE_EMAILS = 50_000
 CONTACT_HOSTILE = ("Contacts", "4150868000000300001")
 ACCOUNT_MAIN = ("Accounts", "4150868000000400001")
 DEAL_MAIN = ("Deals", "4150868000000500001")
@@ -320,6 +323,7 @@ class SandboxData:
             if module == "Contacts" and len(account_contacts) < 3:
                 account_contacts.append((record.id, record.name))
             records.append(record)
+        records.append(self._huge())
         # The first three contacts work at ACCOUNT_MAIN: its all_contacts_* emails go to them.
         account = next(r for r in records if r.key == ACCOUNT_MAIN)
         records[records.index(account)] = replace(account, contacts=tuple(account_contacts))
@@ -369,6 +373,15 @@ class SandboxData:
                      access="cannot_process", extra={"Company": "Mailbox Sync Ltd"})
         yield person(LEAD_NO_PERMISSION, "Nico Private", "nico@private.example.com", MailboxShape(0),
                      access="no_permission", extra={"Company": "Private Holdings"})
+
+    def _huge(self) -> RecordSpec:
+        """CONTACT_HUGE, on a generator of its own: adding it moved no other record. Its emails, like
+        every record's, are computed when asked for (tui/sandbox/mailbox.py): it costs nothing until read."""
+        rng = random.Random(f"{self.seed}|{CONTACT_HUGE[1]}")
+        module, record_id = CONTACT_HUGE
+        fields = {"First_Name": "Hugh", "Last_Name": "Archive", "Email": "hugh.archive@zylker.com"}
+        return self._record(rng, module, record_id, "Hugh Archive", fields, MailboxShape(HUGE_EMAILS, profile="bulk"),
+                            (Person("Hugh Archive", "hugh.archive@zylker.com"),))
 
     def _ordinary(self, rng: random.Random, number: int, module: str, name: str, extra: dict) -> RecordSpec:
         record_id = str(4150868000001000001 + number * 1000)

@@ -337,10 +337,11 @@ class RecordScreen(OnCrmApp, Screen):
         feed, email_list = self.feed, self.email_list
         current = email_list.cursor_email
         if current is None:
-            self.detail_view.border_title = "Email"
+            self.detail_view.show_position("Email")
             return
         more = "+" if feed.more else ""
-        self.detail_view.border_title = f"Email {email_list.table.cursor_row + 1} of {email_list.count}{more}"
+        # Drawn with the email it names (not for each row a held key passes: the title repaints the pane).
+        self.detail_view.show_position(f"Email {email_list.table.cursor_row + 1} of {email_list.count}{more}")
 
     def _load(self, feed: EmailFeed) -> None:
         """Read the next page of `feed` in a worker (the model says whether there is one to read)."""

@@ -1,41 +1,73 @@
 """One email in full: headers, status timeline, Zia's reading, attachments, then the body.
 
 The headers come first, straight from the list row, so something useful is on
-screen before the detail call returns. The body is converted to text (html2text
-for HTML) in a thread worker, because a 2 MB newsletter takes seconds; meanwhile
-the pane says "rendering…". The converted lines go into `BodyView`, which
-renders only the lines in view, so a huge body scrolls as fast as a short one.
-Nothing here calls the API: the record screen hands in models.
+screen before the detail call returns; passing over rows redraws only the headers
+(and nothing when they are the same). The body is converted to text (html2text for
+HTML) off the UI thread; meanwhile the pane says "rendering…". html2text wraps the
+text to the pane's width, and its lines are shown as they are (`tui.render.lines`):
+nothing is wrapped twice. A big body (a 2 MB newsletter) is converted in a process
+of its own, where it cannot hold the UI thread's GIL for a second, while the first
+part of it, converted on its own in a moment, is shown at once. The lines go into
+`BodyView`, which makes only the lines in view, so a huge body scrolls as fast as a
+short one. Nothing here calls the API: the record screen hands in models.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import io
+import os
+import time
 from collections import OrderedDict
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.console import Console, RenderableType
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events, work
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.containers import Vertical
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.timer import Timer
 from textual.worker import Worker, get_current_worker
 
-from tui.render.detail import body_lines, header_renderable, info_rows, label_grid
 from tui.render.safe import clean, one_line
 from tui.widgets.error_panel import ErrorPanel
 from tui.zoho.errors import ZohoError
 from tui.zoho.models import Email, EmailDetail
 from tui.widgets.guard import guarded
 
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+# Imported where first used (tui.render.detail, tui.render.lines and html2text behind them, the
+# process pool): none of it is on screen before the first email is, and start-up should not wait.
+
 RENDERING = "rendering…"
+RENDERING_REST = "rendering the rest…"
 LOADING = "loading…"
 _FALLBACK_WIDTH = 78
 _BODY_CACHE_SIZE = 16  # converted bodies kept per (message_id, width): a 2 MB one is converted once
+_HEADER_CACHE_SIZE = 64  # headers drawn per (email, width): moving back and forth redraws none
+# Rows passed closer together than this (a held key repeats every 30-40 ms) are not drawn one by
+# one: the pane draws the row the cursor rests on, this long after it stopped. A single move, after
+# the pane was still, is drawn at once.
+PASSING_S = 0.06
+# Bodies this long (characters) are converted in another process, their first part shown first.
+BIG_BODY = 200_000
+# The first part: about four screens of text of a newsletter, converted in milliseconds.
+BODY_START = 32_000
+# A conversion that has not answered by then is given up: the text is shown as it is.
+BODY_PATIENCE_S = 120.0
+
+Line = Strip | str  # a line of a LineView: drawn (a Strip), or plain text that fits the view
 
 
 def render_strips(renderable: RenderableType, width: int, style: Style | None = None) -> list[Strip]:
@@ -48,17 +80,94 @@ def render_strips(renderable: RenderableType, width: int, style: Style | None = 
     return [Strip(line, Segment.get_line_length(line)) for line in lines]
 
 
-def body_strips(detail: EmailDetail, width: int) -> list[Strip]:
-    """The body converted (HTML through html2text) and wrapped. Slow for big HTML: call from a thread."""
-    return render_strips(Text(body_lines(detail, width), overflow="fold", end=""), width)
+def converted(detail: EmailDetail, width: int) -> list[str]:
+    """The body's lines at `width`; when the converter fails, a line saying so and the text as it is."""
+    from tui.render.lines import body_rows
+
+    try:
+        return body_rows(detail, width)
+    except Exception as exc:  # a converter bug must not take the app down: show the text as it is
+        return unconverted(detail, width, exc)
+
+
+def unconverted(detail: EmailDetail, width: int, error: BaseException) -> list[str]:
+    from tui.render.lines import fit
+
+    why = one_line(type(error).__name__)
+    return fit(f"The body could not be converted ({why}); its text follows.\n\n" + clean(detail.content), width)
+
+
+class BodyConverter:
+    """Converts big bodies in a process of its own, one at a time.
+
+    html2text is pure Python: in a thread it holds the GIL for a second or more and the
+    keys wait. The worker process is forked from a server that has the converter
+    imported (`forkserver`; `spawn` where there is none). A worker that dies, or does not
+    answer within BODY_PATIENCE_S, fails that conversion (the pane then shows the text as
+    it is) and the next one gets a new worker.
+    """
+
+    def __init__(self) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+
+    async def rows(self, detail: EmailDetail, width: int) -> list[str]:
+        # Only what the conversion reads is sent: the raw answer would send the body twice.
+        light = EmailDetail(detail.message_id, mail_format=detail.mail_format, content=detail.content)
+        # Submitting starts the worker the first time (and the server it forks from): not on the UI thread.
+        future: Future[list[str]] = await asyncio.to_thread(self._submit, light, width)
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return await asyncio.wait_for(asyncio.wrap_future(future), BODY_PATIENCE_S)
+        except asyncio.CancelledError:
+            future.cancel()
+            raise
+        except (BrokenProcessPool, TimeoutError):
+            self.shutdown()  # a worker that died or hangs: the next body gets a new one
+            raise
+
+    def _submit(self, detail: EmailDetail, width: int) -> Future[list[str]]:
+        from tui.render.lines import body_rows
+
+        if self._pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+            from multiprocessing import resource_tracker
+
+            methods = multiprocessing.get_all_start_methods()
+            context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+            if context.get_start_method() == "forkserver":
+                context.set_forkserver_preload(["tui.render.lines"])
+            # multiprocessing's helper process is handed sys.stderr, which Textual replaces with an
+            # object whose fileno() is -1 (starting it would fail): it gets /dev/null instead.
+            with open(os.devnull, "w") as devnull, contextlib.redirect_stderr(devnull):
+                resource_tracker.ensure_running()
+            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+        return self._pool.submit(body_rows, detail, width)
+
+    def shutdown(self) -> None:
+        """Stop the worker now, even mid-conversion (the app is quitting, or the worker is broken)."""
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        # Python 3.11 has no public way to stop a busy worker (3.14: terminate_workers).
+        workers = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in workers:
+            process.terminate()
 
 
 class LineView(ScrollView):
-    """Pre-rendered lines, drawn only where they are in view: cheap to update, cheap to scroll."""
+    """Lines drawn only where they are in view: cheap to update, cheap to scroll.
+
+    A line is a Strip (drawn already) or a plain string that fits the view (a body's
+    line: a Strip is made for it when it comes into view, and kept a while).
+    """
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._lines: list[Strip] = []
+        self._lines: Sequence[Line] = []
+        self._strips: LRUCache[int, Strip] = LRUCache(256)  # a few screens: scrolling back draws nothing again
 
     @property
     def line_count(self) -> int:
@@ -68,14 +177,33 @@ class LineView(ScrollView):
     def text_width(self) -> int:
         return self.scrollable_content_region.width or _FALLBACK_WIDTH
 
-    def set_lines(self, lines: list[Strip], *, keep_position: bool = False) -> None:
+    @property
+    def lines_text(self) -> list[str]:
+        """The text of every line, as shown."""
+        return [line if isinstance(line, str) else line.text for line in self._lines]
+
+    def set_lines(self, lines: Sequence[Line], *, keep_position: bool = False) -> None:
         self._lines = lines
+        self._strips.clear()
         # Lines are wrapped to the view: its width (not the longest line's) keeps the size, and the layout, still.
-        width = max(self.scrollable_content_region.width, max((line.cell_length for line in lines), default=0))
-        self.virtual_size = Size(width, len(lines))
+        region = self.scrollable_content_region.width
+        widest = max((line.cell_length for line in lines if not isinstance(line, str)), default=0)
+        if not region:  # not laid out yet; once it is, the plain lines (made to fit it) are never wider
+            widest = max(widest, max((cell_len(line) for line in lines if isinstance(line, str)), default=0))
+        self.virtual_size = Size(max(region, widest), len(lines))
         if not keep_position:
             self.scroll_to(0, 0, animate=False, immediate=True)
         self.refresh()
+
+    def _strip(self, index: int) -> Strip:
+        line = self._lines[index]
+        if isinstance(line, Strip):
+            return line
+        strip = self._strips.get(index)
+        if strip is None:
+            strip = Strip([Segment(line)], cell_len(line)) if line else Strip([], 0)
+            self._strips[index] = strip
+        return strip
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
@@ -84,7 +212,7 @@ class LineView(ScrollView):
         style = self.rich_style
         if index >= len(self._lines):
             return Strip.blank(width, style)
-        return self._lines[index].crop_extend(scroll_x, scroll_x + width, style).apply_style(style)
+        return self._strip(index).crop_extend(scroll_x, scroll_x + width, style).apply_style(style)
 
 
 class HeaderView(LineView, can_focus=False):
@@ -101,7 +229,7 @@ class HeaderView(LineView, can_focus=False):
     }
     """
 
-    def set_lines(self, lines: list[Strip], *, keep_position: bool = False) -> None:
+    def set_lines(self, lines: Sequence[Line], *, keep_position: bool = False) -> None:
         # A fixed height changes the layout only when the number of lines does.
         self.styles.height = len(lines) + 1  # and the rule under them
         super().set_lines(lines, keep_position=keep_position)
@@ -177,17 +305,25 @@ class EmailDetailView(Vertical):
         self.border_title = "Email"
         self.email: Email | None = None
         self.detail: EmailDetail | None = None
-        self.rendering = False
+        self.rendering = False  # the body is being converted (its first part may be shown: `preview`)
+        self.preview = False  # the body's first part is shown while the rest converts
         self.state = "blank"  # blank, loading, detail, error
         self._token = 0
-        self._bodies: OrderedDict[tuple[str, int], list[Strip]] = OrderedDict()
+        self._bodies: OrderedDict[tuple[str, int], list[str]] = OrderedDict()
         # Conversions under way by (message_id, width): coming back to an email attaches to its conversion.
         self._converting: dict[tuple[str, int], Worker] = {}
         # The body the pane waits for: (key, token it was asked under, keep_position).
         self._waiting: tuple[tuple[str, int], int, bool] | None = None
         self._info_width = 0
-        self._below_info: list[Strip] = []  # the body (or a note) under the info rows
+        self._below_info: Sequence[Line] = []  # the body (or a note) under the info rows
         self._attachment_notes: dict[tuple[str, str], str] = {}
+        self._note_shown: tuple[str, int] | None = None  # the body is only this note, at this width
+        self._headers: LRUCache[tuple[object, ...], list[Strip]] = LRUCache(_HEADER_CACHE_SIZE)
+        self._header_shown: tuple[object, ...] | None = None
+        self._converter = BodyConverter()
+        self._position: str | None = None  # the title asked for with `show_position`
+        self._last_move = -PASSING_S  # monotonic time of the last show_email
+        self._passing: Timer | None = None  # draws the row the cursor rests on, once it rests
 
     def compose(self):
         yield HeaderView(id="detail-header")
@@ -197,6 +333,11 @@ class EmailDetailView(Vertical):
     @guarded
     def on_mount(self) -> None:
         self.show_nothing("No email selected.")
+
+    @guarded
+    def on_unmount(self) -> None:
+        # The record screen closes, or the app quits: a conversion under way is stopped, not waited for.
+        self._converter.shutdown()
 
     @property
     def body(self) -> BodyView:
@@ -219,25 +360,73 @@ class EmailDetailView(Vertical):
 
     def show_nothing(self, note: str) -> None:
         """No email: just a line saying why."""
+        self._stop_passing()
         self._token += 1
         self.email = self.detail = None
-        self.rendering = False
+        self.rendering = self.preview = False
         self.state = "blank"
         self.add_class("-blank")
         self._clear_error()
-        self.body.set_lines(self._note_lines(note))
+        self._apply_position()
+        self._show_note(note)
 
     def show_email(self, email: Email) -> None:
-        """The headers from the list row at once; the body follows with `show_detail`."""
+        """The headers from the list row; the body follows with `show_detail`.
+
+        Called for every row the cursor passes. A move after the pane was still is drawn at
+        once; rows passed in a run (a held key) are not drawn one by one: the row the cursor
+        rests on is, PASSING_S after the last move, with its title (`show_position`). Nothing
+        is drawn when the same email is shown already, and only the headers otherwise.
+        """
+        if self.state == "loading" and self.email == email:
+            return
         self._token += 1
         self.email, self.detail = email, None
-        self.rendering = False
+        self.rendering = self.preview = False
         self.state = "loading"
+        now = time.monotonic()
+        passing, self._last_move = now - self._last_move < PASSING_S, now
+        if passing:
+            if self._passing is not None:
+                self._passing.stop()
+            self._passing = self.set_timer(PASSING_S, self._draw_passed, name="detail: the row at rest")
+            return
+        self._draw_loading()
+
+    def _draw_loading(self) -> None:
+        self._stop_passing()
         self.remove_class("-blank")
         self._clear_error()
         self._update_header()
         # Only a note until the email arrives: one line, so passing rows quickly costs no layout.
-        self.body.set_lines(self._note_lines(LOADING))
+        self._show_note(LOADING)
+
+    @guarded
+    def _draw_passed(self) -> None:
+        self._passing = None
+        if self.state == "loading" and self.email is not None:
+            self._draw_loading()
+
+    def _stop_passing(self) -> None:
+        if self._passing is not None:
+            self._passing.stop()
+            self._passing = None
+
+    def show_position(self, title: str) -> None:
+        """The pane's title ("Email 12 of 60+"), drawn when the pane shows that email in full.
+
+        Setting `border_title` redraws the whole pane (72×45 at 160×48: 45% of a cursor move's
+        cost when set for every row passed); the title is drawn with the email's detail (after
+        the pause before it is fetched, or at once when it was read before), not for the headers
+        of each row passed. Until then the title names the email shown in full last.
+        """
+        self._position = title
+        if self.state in ("detail", "error", "blank") and self._passing is None:
+            self._apply_position()
+
+    def _apply_position(self) -> None:
+        if self._position is not None and self._position != self.border_title:
+            self.border_title = self._position
 
     def show_detail(self, email: Email, detail: EmailDetail | None) -> None:
         """Everything: headers, info lines and the body (converted off the UI thread)."""
@@ -245,18 +434,24 @@ class EmailDetailView(Vertical):
             self._token += 1
         self.email, self.detail = email, detail
         self.state = "detail"
+        self.preview = False
+        self._stop_passing()
         self.remove_class("-blank")
         self._clear_error()
         self._update_header()
+        self._apply_position()
         self._show_body(keep_position=False)
 
     def show_error(self, email: Email, error: ZohoError, *, action: str | None = None) -> None:
         """The detail call failed: the row's headers stay, the error sits where the body would be."""
         if self.email is None or self.email.message_id != email.message_id:
             self.show_email(email)
+        if self._passing is not None:
+            self._draw_loading()
         self._token += 1
-        self.rendering = False
+        self.rendering = self.preview = False
         self.state = "error"
+        self._apply_position()
         self.query_one(ErrorPanel).show_error(error, action=action)
         self._set_body([], keep_position=False)
 
@@ -268,12 +463,33 @@ class EmailDetailView(Vertical):
     def _update_header(self) -> None:
         assert self.email is not None
         header = self.query_one(HeaderView)
-        header.set_lines(render_strips(header_renderable(self.email, self.detail, self._styles()), header.text_width))
+        width = header.text_width
+        key = (self.email, self.detail, width, self.app.theme)
+        if key == self._header_shown:
+            return  # the same headers at the same width: nothing to draw
+        lines = self._headers.get(key)
+        if lines is None:
+            from tui.render.detail import header_renderable
+
+            lines = render_strips(header_renderable(self.email, self.detail, self._styles()), width)
+            self._headers[key] = lines
+        self._header_shown = key
+        header.set_lines(lines)
 
     def _note_lines(self, note: str) -> list[Strip]:
         return render_strips(Text(note, style=self._styles()["note"]), self.body.text_width)
 
+    def _show_note(self, note: str, *, keep_position: bool = False) -> None:
+        """The body is just `note` (no info rows): drawn only when it is not on screen already."""
+        shown = (note, self.body.text_width)
+        if self._note_shown == shown:
+            return
+        self.body.set_lines(self._note_lines(note), keep_position=keep_position)
+        self._note_shown = shown
+
     def _info_lines(self) -> list[Strip]:
+        from tui.render.detail import info_rows, label_grid
+
         if self.email is None:
             return []
         message_id = self.email.message_id
@@ -287,10 +503,11 @@ class EmailDetailView(Vertical):
         rule = Strip([Segment("─" * width, self._styles()["label"])], width)
         return [*lines, rule]
 
-    def _set_body(self, lines: list[Strip], *, keep_position: bool) -> None:
+    def _set_body(self, lines: Sequence[Line], *, keep_position: bool) -> None:
         """The info rows, then `lines` (the body, or a note where it will be)."""
         self._below_info = lines
-        self.body.set_lines(self._info_lines() + lines, keep_position=keep_position)
+        self._note_shown = None
+        self.body.set_lines([*self._info_lines(), *lines], keep_position=keep_position)
 
     def set_attachment_note(self, message_id: str, attachment_id: str, note: str) -> None:
         """How saving an attachment goes, shown after its size (kept for when the email is shown again)."""
@@ -322,18 +539,16 @@ class EmailDetailView(Vertical):
         running = self._converting.get(key)
         if running is None or running.is_finished or running.is_cancelled:
             # One conversion per (message_id, width), however often the person comes back to it.
-            self._converting[key] = self._convert_body(detail, width)
+            self._converting[key] = self._start_conversion(detail, width)
+
+    def _start_conversion(self, detail: EmailDetail, width: int) -> Worker[None]:
+        if len(detail.content or "") >= BIG_BODY:
+            return self._convert_big_body(detail, width)
+        return self._convert_body(detail, width)
 
     @work(thread=True, group="body", exit_on_error=False)
     def _convert_body(self, detail: EmailDetail, width: int) -> None:
-        try:
-            lines = body_strips(detail, width)
-        except Exception as exc:  # a converter bug must not take the app down: show the text as it is
-            lines = render_strips(
-                Text(f"The body could not be converted ({one_line(type(exc).__name__)}); its text follows.\n\n")
-                + Text(clean(detail.content)),
-                width,
-            )
+        lines = converted(detail, width)
         if get_current_worker().is_cancelled:
             return  # the pane was removed
         try:
@@ -341,20 +556,59 @@ class EmailDetailView(Vertical):
         except RuntimeError:
             pass  # the app closed while the body was converting
 
-    def _body_ready(self, key: tuple[str, int], lines: list[Strip]) -> None:
+    @work(group="body", exit_on_error=False)
+    async def _convert_big_body(self, detail: EmailDetail, width: int) -> None:
+        """In another process; meanwhile its first part, converted here in a moment, is shown."""
+        from tui.render.lines import body_start_rows
+
+        key = (detail.message_id, width)
+        whole = asyncio.ensure_future(self._converter.rows(detail, width))
+        try:
+            try:
+                start = await asyncio.to_thread(body_start_rows, detail, width, BODY_START)
+            except Exception:  # noqa: BLE001 - the whole body is on its way; the start is only a head start
+                start = []
+            if start and not whole.done():
+                self._body_started(key, start)
+            try:
+                lines = await whole
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # the worker failed, died or hung: the text as it is, never a wait
+                lines = await asyncio.to_thread(unconverted, detail, width, error)
+        finally:
+            whole.cancel()
+        self._body_ready(key, lines)
+
+    def _wanted(self, key: tuple[str, int]) -> bool:
+        """Whether the pane still waits for this body (the same email, width and showing)."""
+        if self._waiting is None:
+            return False
+        wanted, token, _keep = self._waiting
+        return wanted == key and token == self._token and self.state == "detail"
+
+    def _body_started(self, key: tuple[str, int], lines: list[str]) -> None:
+        if not self._wanted(key):
+            return
+        assert self._waiting is not None
+        _key, token, keep_position = self._waiting
+        self.preview = True
+        self._set_body([*lines, "", *self._note_lines(RENDERING_REST)], keep_position=keep_position)
+        self._waiting = (key, token, True)  # the whole body comes in where the person has scrolled to
+
+    def _body_ready(self, key: tuple[str, int], lines: list[str]) -> None:
         # Kept even when the person has moved on: coming back must not convert it again.
         self._converting.pop(key, None)
         self._bodies[key] = lines
         self._bodies.move_to_end(key)
         while len(self._bodies) > _BODY_CACHE_SIZE:
             self._bodies.popitem(last=False)
-        if self._waiting is None:
-            return
-        wanted, token, keep_position = self._waiting
-        if wanted != key or token != self._token or self.state != "detail":
+        if not self._wanted(key):
             return  # another email (or width) is on screen now
+        assert self._waiting is not None
+        _key, _token, keep_position = self._waiting
         self._waiting = None
-        self.rendering = False
+        self.rendering = self.preview = False
         self._set_body(lines, keep_position=keep_position)
 
     @guarded
@@ -367,6 +621,6 @@ class EmailDetailView(Vertical):
         if self.state == "detail":
             self._show_body(keep_position=True)
         elif self.state == "loading":
-            self.body.set_lines(self._note_lines(LOADING), keep_position=True)
+            self._show_note(LOADING, keep_position=True)
         else:
             self._set_body([], keep_position=True)
