@@ -1,9 +1,9 @@
-"""Regenerate the README's screenshots from the demo: `python screenshots/make_screenshots.py`.
+"""Regenerate the README's screenshots from the demo: `python screenshots/make_screenshots.py [NAME ...]`.
 
-Each shot drives the real app on the in-process sandbox (seed DEFAULT_SEED, TZ=UTC,
-no cursor blink, a throwaway state dir) with the keys a person would press, and
-writes an SVG next to this file. Same code, same pictures: run it after changing
-anything on screen and commit the SVGs with the change.
+Each shot drives the app as the snapshot tests run it (tests/app/helpers.py: the in-process
+sandbox at seed DEFAULT_SEED, a virtual clock, no cursor blink, a throwaway store) with the keys
+a person would press, and writes an SVG next to this file. Same code, same pictures: run it
+after changing anything on screen and commit the SVGs with the change.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 # Fixed before anything formats a local time.
@@ -26,96 +26,87 @@ sys.path.insert(0, str(HERE.parent))
 
 from textual.pilot import Pilot  # noqa: E402
 
-from tui.app import CrmEmailsApp  # noqa: E402
-from tui.sandbox.data import DEFAULT_SEED, LEAD_CANNOT_PROCESS, LEAD_MAIN  # noqa: E402
-from tui.screens.picker import SEARCH_DELAY_S, PickerScreen  # noqa: E402
-from tui.screens.record import RecordScreen  # noqa: E402
-from tui.connect import demo_client  # noqa: E402
-from tui.zoho.client import ZohoClient  # noqa: E402
-
-# Longer than a burst of key presses takes, so moving the cursor down fetches one detail, always
-# the same number of calls (the status line shows the count).
-DETAIL_DELAY_S = 0.6
-RecordScreen.detail_delay = DETAIL_DELAY_S
+from tests.app.helpers import make_demo_app, settle, type_text, wait_for_screen  # noqa: E402
+from tests.app.record_helpers import go_to_position, record_screen  # noqa: E402
+from tui.sandbox.data import LEAD_CANNOT_PROCESS, LEAD_MAIN  # noqa: E402
+from tui.screens.picker import PickerScreen  # noqa: E402
 
 # Positions in the demo record's mailbox (tui/sandbox/showcase.py): newest first.
 HTML_NEWSLETTER = 0
 WITH_ATTACHMENTS = 2
 BOUNCED = 11
 
+Steps = Callable[[Pilot], Awaitable[None]]
+
 
 @dataclass(frozen=True)
 class Shot:
     name: str
     size: tuple[int, int]
+    steps: Steps
     start: tuple[str, str] | None = LEAD_MAIN
-    steps: Callable[[Pilot], Awaitable[None]] | None = None
-    keys: tuple[str, ...] = field(default=())
+    caption: str = ""
 
 
-async def settle(pilot: Pilot, delay: float = 0.0) -> None:
-    if delay:
-        await pilot.pause(delay)
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
-async def until(pilot: Pilot, screen_type: type, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not isinstance(pilot.app.screen, screen_type):
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"no {screen_type.__name__} after {timeout} s (on {type(pilot.app.screen).__name__})")
-        await pilot.pause(0.05)
+async def _steady(pilot: Pilot) -> None:
+    """Everything loaded and drawn; the status line's call counter caught up."""
     await settle(pilot)
+    await settle(pilot)
+    pilot.app.api_calls = pilot.app.client.calls  # type: ignore[attr-defined]
 
 
 async def search_ada(pilot: Pilot) -> None:
-    await until(pilot, PickerScreen)
-    await pilot.press("A", "d", "a")
-    await settle(pilot, SEARCH_DELAY_S + 0.2)
+    await wait_for_screen(pilot, PickerScreen)
+    await type_text(pilot, "Ada")
+    await _steady(pilot)
 
 
-def open_email(position: int, *, enter: bool = False) -> Callable[[Pilot], Awaitable[None]]:
-    """Move the list cursor down to `position` (j) and let the detail pane follow; Enter on narrow screens."""
+def open_email(position: int, *, enter: bool = False) -> Steps:
+    """Put the cursor on the showcase email at `position` and let the detail pane follow; Enter on narrow screens."""
 
     async def steps(pilot: Pilot) -> None:
-        await until(pilot, RecordScreen)
-        await settle(pilot, DETAIL_DELAY_S + 0.3)  # the first email's detail, before moving
-        await pilot.press(*(["j"] * position))
+        await record_screen(pilot)
+        await go_to_position(pilot, LEAD_MAIN, position)
         if enter:
             await pilot.press("enter")
-        await settle(pilot, DETAIL_DELAY_S + 0.3)
+        await _steady(pilot)
 
     return steps
 
 
 async def record_list(pilot: Pilot) -> None:
-    await until(pilot, RecordScreen)
-    await settle(pilot, DETAIL_DELAY_S + 0.3)
+    await record_screen(pilot)
+    await _steady(pilot)
+
+
+def search(query: str) -> Steps:
+    """`/` over the record's stored emails, typed as a person would."""
+
+    async def steps(pilot: Pilot) -> None:
+        await record_screen(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, query)
+        await _steady(pilot)
+
+    return steps
 
 
 SHOTS: tuple[Shot, ...] = (
-    Shot("picker", (100, 30), start=None, steps=search_ada),
-    Shot("record-160x48", (160, 48), steps=open_email(WITH_ATTACHMENTS)),
-    Shot("html-email", (160, 48), steps=open_email(HTML_NEWSLETTER)),
-    Shot("bounced-email", (160, 48), steps=open_email(BOUNCED)),
-    Shot("list-80x24", (80, 24), steps=record_list),
-    Shot("detail-80x24", (80, 24), steps=open_email(HTML_NEWSLETTER, enter=True)),
-    Shot("error-cannot-process", (100, 30), start=LEAD_CANNOT_PROCESS, steps=record_list),
+    Shot("picker", (100, 30), search_ada, start=None),
+    Shot("record-160x48", (160, 48), open_email(WITH_ATTACHMENTS)),
+    Shot("html-email", (160, 48), open_email(HTML_NEWSLETTER)),
+    Shot("bounced-email", (160, 48), open_email(BOUNCED)),
+    Shot("list-80x24", (80, 24), record_list),
+    Shot("detail-80x24", (80, 24), open_email(HTML_NEWSLETTER, enter=True)),
+    Shot("search-80x24", (80, 24), search("status:opened")),
+    Shot("error-cannot-process", (100, 30), record_list, start=LEAD_CANNOT_PROCESS),
 )
 
 
 async def take(shot: Shot, state_dir: Path) -> str:
-    client, _sandbox = demo_client(seed=DEFAULT_SEED)
-
-    async def connect() -> ZohoClient:
-        return client
-
-    app = CrmEmailsApp(connect, start=shot.start, demo=True, state_dir=state_dir, cursor_blink=False)
+    app, _sandbox = make_demo_app(start=shot.start, state_dir=state_dir)
     async with app.run_test(size=shot.size) as pilot:
-        if shot.steps is not None:
-            await shot.steps(pilot)
+        await shot.steps(pilot)
         return app.export_screenshot(title=f"crm-emails — {shot.name}")
 
 

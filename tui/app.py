@@ -24,10 +24,7 @@ from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 from tui.commands import CrmEmailsCommands
-from tui.screens.auth_problem import AuthProblemScreen
 from tui.screens.connecting import ConnectingScreen
-from tui.screens.help import HelpScreen, key_rows, typing_note
-from tui.screens.picker import PickerScreen
 from tui.session.backoff import passing
 from tui.session.clock import Clock, SystemClock
 from tui.session.connection import ConnectionStatus
@@ -104,6 +101,8 @@ class CrmEmailsApp(App[None]):
         self.store_path = store_path
         # The local store (tui/store, on a thread of its own) and this connection's part of it.
         self.store: StoreThread | None = None
+        # Why the app reads only the store (no credentials: `read_stored`); None when connected.
+        self.stored_only: str | None = None
         self.scope: Scope | None = None
         self.title = TITLE
         self.sub_title = DEMO_SUBTITLE if demo else ""
@@ -150,6 +149,8 @@ class CrmEmailsApp(App[None]):
     def back_from_the_bottom(self) -> None:
         """Every screen above the connecting screen went (it should not happen): the picker, if connected."""
         if self.client is not None and len(self.screen_stack) == 1:
+            from tui.screens.picker import PickerScreen
+
             self._show(PickerScreen())
 
     def _show(self, screen: Screen) -> None:
@@ -171,7 +172,7 @@ class CrmEmailsApp(App[None]):
         finally:
             if opening is not None:
                 self.store = await opening
-        self.client = client
+        self.client, self.stored_only = client, None
         self.directory = OrgDirectory(client)
         self.sessions.clear()
         self._listen_to(client)
@@ -182,6 +183,8 @@ class CrmEmailsApp(App[None]):
             if record is not None:
                 self.open_record(record)
         else:
+            from tui.screens.picker import PickerScreen  # here, not at start: a record opened directly never needs it
+
             self._show(PickerScreen())
 
     def _listen_to(self, client: ZohoClient) -> None:
@@ -195,7 +198,37 @@ class CrmEmailsApp(App[None]):
 
     def show_auth_problem(self, error: ZohoError) -> None:
         """Replace everything with the screen that says how to get credentials working."""
+        from tui.screens.auth_problem import AuthProblemScreen
+
         self._show(AuthProblemScreen(error))
+
+    @work(exclusive=True, group="connect", exit_on_error=False)
+    async def read_stored(self) -> None:
+        """No working credentials: open what the store holds for this profile, offline (nothing is sent).
+
+        The last org whose record was opened, and that record; every call fails at once as a
+        connection that never got through, so the record screens say "offline — stored …"."""
+        from tui.connect import unreachable_client
+
+        if self.store is None:
+            self.store = await self._open_store()
+        store = self.store
+        scope = await store.run(lambda s: s.latest_scope(self.profile)) if store is not None else None
+        if scope is None:
+            self.notify(
+                f"Nothing is stored for the profile {self.profile!r} yet: emails are kept once a record was read.",
+                title="Nothing stored", severity="warning", markup=False,
+            )
+            return
+        self.stored_only = "no credentials: reading what is stored on this machine"
+        client = unreachable_client(self.stored_only, clock=self.clock)
+        self.client = client
+        self.directory = OrgDirectory(client)
+        self.sessions.clear()
+        self._listen_to(client)
+        self.scope = scope
+        self.recent_records = await store.run(lambda s: s.recent_records(scope, RECENT_KEPT)) or []
+        self.open_record(self.recent_records[0])
 
     # --- records -----------------------------------------------------------------------
 
@@ -409,6 +442,7 @@ class CrmEmailsApp(App[None]):
     # --- actions ---------------------------------------------------------------------------
 
     def action_open_picker(self) -> None:
+        from tui.screens.picker import PickerScreen
         from tui.screens.record import RecordScreen
 
         if self.client is None:
@@ -425,6 +459,9 @@ class CrmEmailsApp(App[None]):
             self.push_screen(PickerScreen())
 
     def action_help(self) -> None:
+        from tui.screens.help import HelpScreen, key_rows, typing_note
+        from tui.screens.picker import PickerScreen
+
         if isinstance(self.screen, HelpScreen):
             return
         screen = self.screen

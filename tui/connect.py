@@ -182,6 +182,24 @@ def client_from_credentials(
     )
 
 
+OFFLINE_ORIGIN = "https://offline.invalid"
+
+
+def unreachable_client(reason: str, *, clock: Clock | None = None) -> ZohoClient:
+    """A client that reaches nothing: every call fails as a connection that never got through (so it
+    costs nothing and is not counted), with `reason` as the cause. Stored records open, read and search
+    with it when there are no credentials; the record screens say they are offline."""
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError(reason, request=request)
+
+    clock = clock or SystemClock()
+    transport = httpx.MockTransport(refuse)
+    nothing = Credentials("", "", "", accounts_url=OFFLINE_ORIGIN, api_domain=OFFLINE_ORIGIN, api_domain_pinned=True)
+    tokens = token_source(nothing, transport=transport, clock=clock.time)
+    return ZohoClient(tokens, transport=transport, sleep=clock.sleep, max_retries=0)
+
+
 def sandbox_credentials() -> Credentials:
     """The sandbox's Self Client, on the sandbox's origin."""
     from tui.sandbox import data

@@ -11,6 +11,7 @@ from textual.pilot import Pilot
 
 from tests.app.helpers import make_demo_app, settle, wait_until
 from tui.sandbox.app import Call, Sandbox
+from tui.sandbox.data import LEAD_MAIN
 from tui.screens.record import RecordScreen
 from tui.widgets.email_list import EmailList
 
@@ -104,3 +105,15 @@ async def go_to_position(pilot: Pilot, record: tuple[str, str], position: int) -
     table.move_cursor(row=row)
     await wait_until(pilot, lambda: table.cursor_row == row, f"the cursor on row {row}")
     return row
+
+
+async def read_and_quit(tmp_path, record: tuple[str, str] = LEAD_MAIN, pages: int = 3, size=(80, 24)) -> list[str]:
+    """One launch before the one a test looks at: open `record`, read about `pages` pages, quit (the store
+    in `tmp_path` keeps them); what was listed."""
+    app, _ = make_demo_app(start=record, state_dir=tmp_path)
+    async with app.run_test(size=size) as pilot:
+        screen = await record_screen(pilot)
+        while screen.feed.count < pages * 10 and screen.feed.more:
+            await pilot.press("pagedown")
+            screen = await record_screen(pilot)
+        return row_ids(screen)

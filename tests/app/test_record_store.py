@@ -3,8 +3,8 @@ search as you type, search every record, read offline, and go on when the disk f
 
 from __future__ import annotations
 
-from tests.app.helpers import make_demo_app, settle, type_text, wait_for_screen, wait_until
-from tests.app.record_helpers import list_calls, record_screen, row_ids
+from tests.app.helpers import TestApp, make_demo_app, settle, type_text, wait_for_screen, wait_until
+from tests.app.record_helpers import list_calls, read_and_quit, record_screen, row_ids
 from tui.sandbox.data import CONTACT_HOSTILE, LEAD_BULK, LEAD_MAIN
 from tui.screens.record import RecordScreen
 from tui.screens.search import SearchScreen
@@ -15,19 +15,8 @@ def status(screen) -> str:
     return str(screen.query_one(StatusLine).render())
 
 
-async def _read_and_quit(tmp_path, record=LEAD_MAIN, pages: int = 3, size=(80, 24)) -> list[str]:
-    """One launch: open `record`, read about `pages` pages, quit; what was listed."""
-    app, _ = make_demo_app(start=record, state_dir=tmp_path)
-    async with app.run_test(size=size) as pilot:
-        screen = await record_screen(pilot)
-        while screen.feed.count < pages * 10 and screen.feed.more:
-            await pilot.press("G")
-            await record_screen(pilot)
-        return row_ids(screen)
-
-
 async def test_a_stored_record_opens_from_disk_then_costs_one_call(tmp_path):
-    listed = await _read_and_quit(tmp_path, pages=5, size=(160, 48))
+    listed = await read_and_quit(tmp_path, pages=5, size=(160, 48))
     app, sandbox = make_demo_app(start=LEAD_MAIN, state_dir=tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
         screen = await record_screen(pilot)
@@ -40,7 +29,7 @@ async def test_a_stored_record_opens_from_disk_then_costs_one_call(tmp_path):
 
 
 async def test_new_emails_since_the_last_launch_come_on_top(tmp_path):
-    listed = await _read_and_quit(tmp_path)
+    listed = await read_and_quit(tmp_path)
     app, sandbox = make_demo_app(start=LEAD_MAIN, state_dir=tmp_path)
     arrived = sandbox.deliver(*LEAD_MAIN, count=3)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -79,7 +68,7 @@ async def test_load_every_email_shows_progress_stops_on_escape_and_resumes_next_
 
 
 async def test_slash_filters_the_stored_emails_as_you_type(tmp_path):
-    await _read_and_quit(tmp_path, pages=25)  # all 250
+    await read_and_quit(tmp_path, pages=25)  # all 250
     app, sandbox = make_demo_app(start=LEAD_MAIN, state_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await record_screen(pilot)
@@ -109,7 +98,7 @@ async def test_slash_filters_the_stored_emails_as_you_type(tmp_path):
 
 
 async def test_a_query_it_cannot_read_says_why(tmp_path):
-    await _read_and_quit(tmp_path)
+    await read_and_quit(tmp_path)
     app, _ = make_demo_app(start=LEAD_MAIN, state_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await record_screen(pilot)
@@ -124,8 +113,8 @@ async def test_a_query_it_cannot_read_says_why(tmp_path):
 
 
 async def test_ctrl_f_searches_every_record_and_opens_one_at_its_email(tmp_path):
-    await _read_and_quit(tmp_path)
-    await _read_and_quit(tmp_path, record=CONTACT_HOSTILE)
+    await read_and_quit(tmp_path)
+    await read_and_quit(tmp_path, record=CONTACT_HOSTILE)
     app, sandbox = make_demo_app(start=LEAD_MAIN, state_dir=tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await record_screen(pilot)
@@ -142,7 +131,7 @@ async def test_ctrl_f_searches_every_record_and_opens_one_at_its_email(tmp_path)
 
 
 async def test_offline_a_stored_record_reads_from_disk_and_syncs_when_zoho_answers(tmp_path):
-    listed = await _read_and_quit(tmp_path)
+    listed = await read_and_quit(tmp_path)
     app, sandbox = make_demo_app(start=LEAD_MAIN, state_dir=tmp_path)
     sandbox.faults.always = "drop"
     async with app.run_test(size=(80, 24)) as pilot:
@@ -193,3 +182,52 @@ async def test_a_damaged_store_is_moved_aside_and_a_new_one_made(tmp_path):
         assert len(row_ids(screen)) == 30 and app.bugs == 0
         assert any(n.title == "The local store" and "moved" in n.message for n in app._notifications)
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith("store.sqlite3.corrupt")]
+
+
+async def test_without_credentials_stored_records_still_open_offline(tmp_path):
+    from tests.app.helpers import failing_connect, make_app_on
+    from tui.sandbox.app import Sandbox
+    from tui.sandbox.data import DEFAULT_SEED
+    from tui.screens.auth_problem import AuthProblemScreen
+    from tui.zoho.errors import CredentialsError
+
+    sandbox = Sandbox(DEFAULT_SEED)
+    app = make_app_on(sandbox, start=LEAD_MAIN, state_dir=tmp_path)  # a real profile's launch, yesterday
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await record_screen(pilot)
+        await pilot.press("pagedown", "pagedown")
+        screen = await record_screen(pilot)
+        listed = row_ids(screen)
+    assert app.scope is not None and not app.scope.demo
+
+    app = TestApp(failing_connect(CredentialsError("NO_CREDENTIALS", "No Zoho credentials for profile 'default'.")), state_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, AuthProblemScreen)
+        await pilot.press("s")
+        await wait_until(pilot, lambda: isinstance(app.screen, RecordScreen), "the stored record")
+        screen = app.screen
+        await wait_until(pilot, lambda: screen.feed.waiting, "the sync to wait", advance=0)
+        assert row_ids(screen) == listed and screen.record.name == "Ada Lovelace"
+        assert "offline — stored" in status(screen)
+        assert screen.email_list.border_subtitle.endswith("stored on this machine — no credentials")
+        assert app.client.calls == 0  # nothing reached anyone
+        await pilot.press("slash")
+        await type_text(pilot, "invoice")
+        await settle(pilot)
+        assert 0 < len(screen.email_list.emails) < len(listed)  # search reads the store
+
+
+async def test_without_credentials_and_nothing_stored_it_says_so(tmp_path):
+    from tests.app.helpers import failing_connect
+    from tui.screens.auth_problem import AuthProblemScreen
+    from tui.zoho.errors import CredentialsError
+
+    app = TestApp(failing_connect(CredentialsError("NO_CREDENTIALS", "No Zoho credentials for profile 'default'.")), state_dir=tmp_path)
+    notes: list[str] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, AuthProblemScreen)
+        app.notify = lambda message, **kw: notes.append(str(message))  # type: ignore[method-assign]
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, AuthProblemScreen) and app.bugs == 0
+    assert notes and notes[0].startswith("Nothing is stored for the profile 'default'")

@@ -103,6 +103,7 @@ class AuthProblemScreen(Screen[None]):
 
     BINDINGS = [
         Binding("r", "retry", "Try again", id="auth.retry"),
+        Binding("s", "read_stored", "Read stored emails", id="auth.read_stored"),
         Binding("q", "app.quit", "Quit", id="auth.quit"),
     ]
 
@@ -124,3 +125,8 @@ class AuthProblemScreen(Screen[None]):
     @guarded
     def action_retry(self) -> None:
         crm_app(self).reconnect()
+
+    @guarded
+    def action_read_stored(self) -> None:
+        """Offline: the emails kept on this machine, without credentials."""
+        crm_app(self).read_stored()

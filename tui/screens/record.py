@@ -254,7 +254,11 @@ class RecordScreen(OnCrmApp, Screen):
         count = feed.count
         loaded = f"{count:,} loaded" if feed.more else f"{count:,} email" + ("" if count == 1 else "s")
         left = self._seconds_to_retry(feed)
-        if self._bodies_note is not None:
+        stored_only = self.crm.stored_only is not None and count > 0
+        if stored_only:
+            # No credentials: the store is all there is; the retries cost nothing and say nothing new.
+            progress = f"{loaded} · stored on this machine — no credentials"
+        elif self._bodies_note is not None:
             progress = self._bodies_note
         elif feed.walking and left is None:
             progress = (
@@ -283,7 +287,7 @@ class RecordScreen(OnCrmApp, Screen):
             email_list.set_note("loading emails…")
         else:
             email_list.set_note("" if feed.more else feed.filter.empty_text)
-        if feed.error is not None:
+        if feed.error is not None and not stored_only:
             if left is not None:
                 action = f"Trying again by itself in {left} s; {RETRY_KEY} tries now."
             else:

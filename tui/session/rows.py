@@ -6,17 +6,32 @@ first time something reads it (the list draws only the rows on screen). New
 emails go on top and pages at the bottom, both in O(page); finding a row by its
 message id is a dict lookup, so a re-read page updates its known rows in place
 without walking the list.
+
+Rows are kept as compact JSON text, whatever their source: an `Email` with its raw
+dict weighs about three times its text, and 50,000 of them would hold ~200 MB for
+rows nobody looks at. Parsed emails live in a small LRU (`PARSED_KEPT`): the rows on
+screen and those the cursor passed lately.
 """
 
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, overload
 
 from tui.zoho.models import Email
 
 Raw = str | dict[str, Any]  # a list item as Zoho sent it: JSON text (from the store) or parsed
+Row = Raw | Email  # how a row is kept: JSON text, or an Email built without what Zoho sent (tests, fallbacks)
+PARSED_KEPT = 512  # parsed emails kept: several screens of a tall terminal, and the pages just added
+
+
+def compact(email: Email) -> Row:
+    """An email as the JSON text of what Zoho sent (an email built without it is kept as it is)."""
+    if not email.raw:
+        return email
+    return json.dumps(email.raw, ensure_ascii=False, separators=(",", ":"))
 
 
 class EmailRows(Sequence[Email]):
@@ -24,8 +39,8 @@ class EmailRows(Sequence[Email]):
         self._ids: list[str] = []
         self._position: dict[str, int] = {}  # message id -> position; index = position - self._top
         self._top = 0
-        self._parsed: dict[str, Email] = {}
-        self._raw: dict[str, Raw] = {}
+        self._parsed: OrderedDict[str, Email] = OrderedDict()  # an LRU over `_raw`
+        self._raw: dict[str, Row] = {}  # every row
         self.extend(emails)
 
     @classmethod
@@ -84,19 +99,29 @@ class EmailRows(Sequence[Email]):
 
     def raw(self, message_id: str) -> dict[str, Any]:
         """The list item as Zoho sent it (for export and the store)."""
-        raw = self._raw.get(message_id)
-        if raw is None:
-            return dict(self._email(message_id).raw)
-        return json.loads(raw) if isinstance(raw, str) else raw
+        raw = self._raw[message_id]
+        if isinstance(raw, Email):
+            return dict(raw.raw) or {"message_id": raw.message_id}
+        return json.loads(raw) if isinstance(raw, str) else dict(raw)
 
     def _email(self, message_id: str) -> Email:
         email = self._parsed.get(message_id)
-        if email is None:
-            raw = self._raw.pop(message_id)
-            data = json.loads(raw) if isinstance(raw, str) else raw
-            email = Email.parse(data) or Email(message_id)
-            self._parsed[message_id] = email
+        if email is not None:
+            self._parsed.move_to_end(message_id)
+            return email
+        raw = self._raw[message_id]
+        if isinstance(raw, Email):
+            return raw
+        data = json.loads(raw) if isinstance(raw, str) else raw
+        email = Email.parse(data) or Email(message_id)
+        self._keep_parsed(email)
         return email
+
+    def _keep_parsed(self, email: Email) -> None:
+        self._parsed[email.message_id] = email
+        self._parsed.move_to_end(email.message_id)
+        if len(self._parsed) > PARSED_KEPT:
+            self._parsed.popitem(last=False)
 
     # --- changing --------------------------------------------------------------------------
 
@@ -106,7 +131,7 @@ class EmailRows(Sequence[Email]):
         rows._ids = list(self._ids)
         rows._position = dict(self._position)
         rows._top = self._top
-        rows._parsed = dict(self._parsed)
+        rows._parsed = OrderedDict(self._parsed)
         rows._raw = dict(self._raw)
         return rows
 
@@ -117,7 +142,8 @@ class EmailRows(Sequence[Email]):
                 continue
             self._position[email.message_id] = self._top + len(self._ids)
             self._ids.append(email.message_id)
-            self._parsed[email.message_id] = email
+            self._raw[email.message_id] = compact(email)
+            self._keep_parsed(email)  # the same objects the caller holds (a list shows them as they came)
 
     def prepend(self, emails: Sequence[Email]) -> None:
         """Put emails not listed yet on top, in the given order."""
@@ -130,15 +156,17 @@ class EmailRows(Sequence[Email]):
         self._top -= len(fresh)
         for offset, email in enumerate(fresh):
             self._position[email.message_id] = self._top + offset
-            self._parsed[email.message_id] = email
+            self._raw[email.message_id] = compact(email)
+            self._keep_parsed(email)  # on top: on screen next
         self._ids[:0] = [e.message_id for e in fresh]
 
     def replace(self, email: Email) -> bool:
         """A newer copy of a listed email (its statuses changed); False when it is not listed."""
         if email.message_id not in self._position:
             return False
-        self._raw.pop(email.message_id, None)
-        self._parsed[email.message_id] = email
+        self._raw[email.message_id] = compact(email)
+        if email.message_id in self._parsed:
+            self._keep_parsed(email)
         return True
 
     def remove(self, message_ids: Iterable[str]) -> None:

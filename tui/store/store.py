@@ -348,6 +348,16 @@ class Store:
             rows = db.execute(sql + " ORDER BY id", params).fetchall()
         return [Scope(r[0], r[1], r[2], r[3], bool(r[4])) for r in rows]
 
+    def latest_scope(self, profile: str) -> Scope | None:
+        """The real org of `profile` whose record was opened last (for reading offline without credentials)."""
+        with self._read() as db:
+            row = db.execute(
+                "SELECT s.id, s.profile, s.org_key, s.label, s.demo FROM scopes AS s JOIN records AS r ON r.scope_id = s.id "
+                "WHERE s.profile = ? AND s.demo = 0 AND r.opened_order IS NOT NULL ORDER BY r.opened_order DESC LIMIT 1",
+                (profile,),
+            ).fetchone()
+        return Scope(row[0], row[1], row[2], row[3], bool(row[4])) if row else None
+
     # --- feeds ----------------------------------------------------------------------------------
 
     def load_feed(self, scope: Scope, module: str, record_id: str, filter_key: str) -> StoredFeed | None:

@@ -29,7 +29,8 @@ class SearchInput(Input):
 class SearchBar(Horizontal):
     DEFAULT_CSS = """
     SearchBar {
-        height: 1;
+        height: auto;
+        max-height: 3;
         display: none;
         background: $panel;
     }
@@ -49,6 +50,7 @@ class SearchBar(Horizontal):
     SearchBar #search-note {
         width: auto;
         max-width: 60%;
+        height: auto;  /* a sentence that does not fit wraps, never cut mid-way */
         padding: 0 1;
         color: $text-muted;
     }
