@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 from tui.render.safe import clean, one_line
 from tui.widgets.access import crm_app
@@ -21,6 +21,7 @@ from tui.widgets.guard import guarded
 from tui.widgets.error_panel import error_text
 from tui.widgets.status_line import StatusLine
 from tui.zoho.errors import AuthError, CredentialsError, ZohoError
+from tui.widgets.header import AppHeader
 
 
 def _heading(error: ZohoError) -> str:
@@ -112,7 +113,7 @@ class AuthProblemScreen(Screen[None]):
         self.error = error
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         with VerticalScroll():
             yield Static(Text(_heading(self.error)), id="heading")
             yield Static(instructions(), id="instructions")

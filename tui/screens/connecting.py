@@ -6,12 +6,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Center, Middle
 from textual.screen import Screen
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 from tui.widgets.access import crm_app
 from tui.widgets.footer import KeyFooter
 from tui.widgets.guard import guarded
 from tui.widgets.status_line import StatusLine
+from tui.widgets.header import AppHeader
 
 
 class ConnectingScreen(Screen[None]):
@@ -29,7 +30,7 @@ class ConnectingScreen(Screen[None]):
         self.message = message
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         with Middle():
             with Center():
                 # Still text, not a spinner: the first frame is the same in every snapshot.

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Header, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.render.safe import one_line
@@ -29,6 +29,7 @@ from tui.zoho.client import standard_modules
 from tui.zoho.errors import AuthError, ZohoError
 from tui.zoho.links import is_record_id, parse_record_url
 from tui.zoho.models import Module, Record
+from tui.widgets.header import AppHeader
 
 # Long enough that typing a name makes one search, short enough to feel immediate.
 SEARCH_DELAY_S = 0.3
@@ -168,7 +169,7 @@ class PickerScreen(OnCrmApp, Screen[None]):
     # --- layout ----------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         with Horizontal(id="body"):
             with Vertical(id="module-pane"):
                 modules = OptionList(id="modules")
@@ -255,10 +256,11 @@ class PickerScreen(OnCrmApp, Screen[None]):
             if module.is_custom:
                 prompt.append("  custom", style="dim")
             prompts.append(Option(prompt, id=module.api_name))
-        with self.app.batch_update():
+        # Highlight messages of this refill (the first option, then the chosen one) are not the person
+        # moving: without `prevent`, a late one chose a module and the recent records gave way to it.
+        with self.app.batch_update(), self.prevent(OptionList.OptionHighlighted):
             option_list.clear_options()
             option_list.add_options(prompts)
-            # Its highlight message names the module already chosen, so it changes nothing.
             option_list.highlighted = modules.index(chosen)
 
     @on(OptionList.OptionHighlighted, "#modules")

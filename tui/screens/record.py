@@ -25,7 +25,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Header, Input
+from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 from tui.downloads import Saved, describe_os_error, download_dir, save_attachment
@@ -60,6 +60,7 @@ from tui.widgets.status_line import StatusLine
 from tui.zoho.catalog import EMAILS_PER_PAGE, STANDARD_BY_NAME
 from tui.zoho.errors import ZohoAPIError, ZohoError
 from tui.zoho.models import Attachment, Email, Record
+from tui.widgets.header import AppHeader
 
 # Side by side from this width; below it the list fills the screen and Enter opens the email.
 WIDE_LAYOUT_MIN_WIDTH = 120
@@ -129,7 +130,7 @@ class RecordScreen(OnCrmApp, Screen):
     # --- layout ----------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         with Horizontal(id="record-panes"):
             yield EmailList(now=self.session.clock.now, id="email-list")
             yield EmailDetailView(id="email-detail")

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Header, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.render.dates import short_time
@@ -26,6 +26,7 @@ from tui.widgets.guard import guarded
 from tui.widgets.status_line import StatusLine
 from tui.zoho.catalog import STANDARD_BY_NAME
 from tui.zoho.models import Record, parse_time
+from tui.widgets.header import AppHeader
 
 HITS_SHOWN = 200
 
@@ -94,7 +95,7 @@ class SearchScreen(OnCrmApp, Screen[None]):
         self.hits: list = []
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         with Vertical(id="search-body"):
             box = Input(value=self.initial, placeholder='words, "a phrase", from: to: subject: status: has:attachment before: after:', id="everywhere")
             box.border_title = "Search every stored email"
