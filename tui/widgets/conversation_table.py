@@ -46,11 +46,11 @@ def conversation_cells(
 
     conversation, email = line.conversation, line.email
     if email is None:
-        marker = "" if conversation.count == 1 else (EXPANDED if line.expanded else COLLAPSED)
+        marker = " " if conversation.count == 1 else (EXPANDED if line.expanded else COLLAPSED)
         latest = conversation.latest
         subject = one_line(conversation.subject)
         return [
-            cell(f"{marker} {conversation.count}".rjust(_COUNT_WIDTH) if marker else "1".rjust(_COUNT_WIDTH), styles.muted),
+            cell(f"{marker} {conversation.count}", styles.muted),
             cell(short_time(latest, now=now) if latest else "—", styles.muted),
             recipients_cell(conversation.participants, widths[2]),
             cell(subject) if subject else cell("(no subject)", styles.muted),
