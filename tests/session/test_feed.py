@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from tui.session.feed import EmailFeed
 from tui.session.filters import EmailFilter
 from tui.zoho.models import Email, EmailPage, PageInfo, SentStatus
@@ -59,3 +61,17 @@ def test_newest_on_top_and_a_restart_forgets_the_indexes_asked():
     assert feed.add_newest([Email("y"), Email("z")], next_index="i2", more=True) == 2
     assert [e.message_id for e in feed.emails] == ["y", "z"] and feed.generation == generation + 1
     assert not feed.walk.was_asked("i2") and feed.next_index == "i2"
+
+
+def test_detached_rows_parse_every_email_without_touching_what_the_ui_thread_keeps():
+    from tui.session.rows import PARSED_KEPT, EmailRows
+
+    items = [(f"m{n}", json.dumps({"message_id": f"m{n}", "subject": f"s{n}"})) for n in range(PARSED_KEPT + 10)]
+    rows = EmailRows.from_raw(items)
+    on_screen = rows[0]
+    before = list(rows._parsed)
+    assert [e.subject for e in rows.detached()] == [f"s{n}" for n in range(PARSED_KEPT + 10)]
+    assert list(rows._parsed) == before and rows[0] is on_screen
+    # The UI thread's own reads keep at most PARSED_KEPT parsed.
+    assert [e.message_id for e in rows] == [f"m{n}" for n in range(PARSED_KEPT + 10)]
+    assert len(rows._parsed) == PARSED_KEPT

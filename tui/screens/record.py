@@ -32,6 +32,7 @@ from tui.downloads import Saved, describe_os_error, download_dir, save_attachmen
 from tui.render.safe import one_line
 from tui.render.sizes import human_size
 from tui.screens.attachment_menu import AttachmentMenu, attachment_label
+from tui.screens.record_conversations import ConversationMode
 from tui.screens.messages import (
     AttachmentNote,
     SearchDone,
@@ -69,7 +70,7 @@ RETRY_KEY = "R"
 COUNTDOWN_REFRESH_S = 1.0
 
 
-class RecordScreen(OnCrmApp, Screen):
+class RecordScreen(ConversationMode, OnCrmApp, Screen):
     """One record's emails, shown from its `RecordSession`."""
 
     BINDINGS = [
@@ -78,6 +79,7 @@ class RecordScreen(OnCrmApp, Screen):
         Binding("r", "refresh", "Refresh", id="record.refresh"),
         Binding(RETRY_KEY, "retry", "Retry", id="record.retry"),
         Binding("slash", "search", "Search", key_display="/", id="record.search"),
+        Binding("c", "toggle_conversations", "Conversations", show=False, id="record.conversations"),
         Binding("n", "next_hit", "Next hit", show=False, id="record.next_hit"),
         Binding("N", "previous_hit", "Previous hit", show=False, id="record.previous_hit"),
         Binding("tab", "switch_pane", "Switch pane", id="record.switch_pane"),
@@ -306,6 +308,7 @@ class RecordScreen(OnCrmApp, Screen):
         self.query_one(StatusLine).set_context(context, says_offline=stored_offline)
         self._show_position()
         self._refresh_keys()
+        self.follow_feed_in_conversations()
 
     def _sync_note(self, feed: EmailFeed) -> str:
         """How the list stands with Zoho when it is kept in the store: "synced 12:04 · 3 new",
@@ -340,6 +343,9 @@ class RecordScreen(OnCrmApp, Screen):
     def _show_position(self) -> None:
         """The detail pane's title says which email of how many: "Email 12 of 60+"."""
         feed, email_list = self.feed, self.email_list
+        if email_list.conversations_on:
+            self.show_conversation_position()
+            return
         current = email_list.cursor_email
         if current is None:
             self.detail_view.show_position("Email")
@@ -440,6 +446,7 @@ class RecordScreen(OnCrmApp, Screen):
 
     @guarded
     def action_search(self) -> None:
+        self.leave_conversations()  # a search shows its hits in the flat list
         bar = self.search_bar
         bar.open()
         if self.session.keeper is None or not self.session.keeper.working:

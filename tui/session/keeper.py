@@ -135,6 +135,10 @@ class RecordKeeper:
         raw: dict[str, Any] = dict(detail.raw) or {"message_id": detail.message_id}
         await self.thread.run(lambda store: store.save_detail(self.scope, detail.message_id, raw))
 
+    async def stored_threads(self) -> dict[str, str | None] | None:
+        """This record's emails whose detail is stored, each with its thread id (None: unknown)."""
+        return await self.thread.run(lambda store: store.stored_threads(self.scope, self.module, self.record_id))
+
     async def search(self, filter_key: str, text: str, *, limit: int) -> SearchResult | None:
         """Search this record's stored list; a QueryError (the query cannot be read) is raised, not swallowed."""
         from tui.store.query import parse

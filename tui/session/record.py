@@ -12,7 +12,7 @@ it works or R says "now". Details follow the cursor after a quiet pause
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from tui.session.backoff import passing
@@ -80,6 +80,8 @@ class RecordSession:
         self._wakers: dict[EmailFilter, Wakeable] = {}
         self.detail_pause = Quiet(clock, detail_pause)
         self._wanted: Email | None = None
+        self.threads: dict[str, str] = {}  # message id -> thread id, of each detail read (or stored)
+        self._stored: set[str] | None = None  # message ids whose detail the store holds (None: not asked yet)
 
     def __repr__(self) -> str:
         return f"RecordSession({self.record.module}/{self.record.id}, feeds={len(self.feeds)})"
@@ -329,6 +331,22 @@ class RecordSession:
         # Shielded: the person moving on must not cancel a read another wait shares (and it is cached).
         return await asyncio.shield(reading)
 
+    async def known_threads(self) -> dict[str, str]:
+        """The thread of each email whose detail was read or is stored (the store is asked once)."""
+        if self._stored is None:
+            self._stored = set()
+            stored = await self.keeper.stored_threads() if self.keeper is not None else None
+            for message_id, thread_id in (stored or {}).items():
+                self._stored.add(message_id)
+                if thread_id:
+                    self.threads.setdefault(message_id, thread_id)
+        return self.threads
+
+    def unread(self, emails: Iterable[Email]) -> list[Email]:
+        """Of `emails`, those whose detail is neither in memory nor (as far as known) stored: an API call each."""
+        stored = self._stored or set()
+        return [e for e in emails if e.message_id not in self.details and e.message_id not in stored]
+
     async def _read_detail(self, email: Email) -> EmailDetail | None:
         try:
             detail = await self.keeper.detail(email.message_id) if self.keeper is not None else None
@@ -341,6 +359,10 @@ class RecordSession:
         finally:
             self._reading.pop(email.message_id, None)
         self.details[email.message_id] = detail
+        if detail is not None and detail.thread_id:
+            self.threads[email.message_id] = detail.thread_id
+        if detail is not None and self._stored is not None and self.keeper is not None and self.keeper.working:
+            self._stored.add(email.message_id)
         return detail
 
 

@@ -109,13 +109,25 @@ class EmailRows(Sequence[Email]):
         if email is not None:
             self._parsed.move_to_end(message_id)
             return email
-        raw = self._raw[message_id]
+        email = self._parse(message_id, self._raw[message_id])
+        self._keep_parsed(email)
+        return email
+
+    @staticmethod
+    def _parse(message_id: str, raw: Row) -> Email:
         if isinstance(raw, Email):
             return raw
         data = json.loads(raw) if isinstance(raw, str) else raw
-        email = Email.parse(data) or Email(message_id)
-        self._keep_parsed(email)
-        return email
+        return Email.parse(data) or Email(message_id)
+
+    def detached(self) -> Iterator[Email]:
+        """Every row, parsed without touching the LRU: for a worker thread (the UI thread keeps using it)."""
+        for message_id in list(self._ids):
+            email = self._parsed.get(message_id)
+            raw = self._raw.get(message_id) if email is None else None
+            if email is None and raw is None:
+                continue  # taken out meanwhile
+            yield email if email is not None else self._parse(message_id, raw)  # type: ignore[arg-type]
 
     def _keep_parsed(self, email: Email) -> None:
         self._parsed[email.message_id] = email

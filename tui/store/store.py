@@ -554,6 +554,16 @@ class Store:
                 (state[0],),
             )]
 
+    def stored_threads(self, scope: Scope, module: str, record_id: str) -> dict[str, str | None]:
+        """The record's emails whose detail is stored, by message id, each with its thread id (None: unknown)."""
+        with self._read() as db:
+            return dict(db.execute(
+                "SELECT e.message_id, e.thread_id FROM emails AS e WHERE e.scope_id = ? AND e.module = ? "
+                "AND e.record_id = ? AND EXISTS (SELECT 1 FROM details AS d "
+                "WHERE d.scope_id = e.scope_id AND d.message_id = e.message_id)",
+                (scope.id, module, record_id),
+            ).fetchall())
+
     def details_for(self, scope: Scope, message_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         """The stored details of these messages (for an export with bodies), by message id."""
         found: dict[str, dict[str, Any]] = {}

@@ -20,7 +20,7 @@ import io
 import os
 import time
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
@@ -46,6 +46,8 @@ from tui.widgets.guard import guarded
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
+
+    from tui.session.conversations import Conversation
 
 # Imported where first used (tui.render.detail, tui.render.lines and html2text behind them, the
 # process pool): none of it is on screen before the first email is, and start-up should not wait.
@@ -307,7 +309,12 @@ class EmailDetailView(Vertical):
         self.detail: EmailDetail | None = None
         self.rendering = False  # the body is being converted (its first part may be shown: `preview`)
         self.preview = False  # the body's first part is shown while the rest converts
-        self.state = "blank"  # blank, loading, detail, error
+        self.state = "blank"  # blank, loading, detail, error, conversation
+        self.conversation: Conversation | None = None  # shown while state is "conversation"
+        self._conversation_details: Mapping[str, EmailDetail | None] = {}
+        self._conversation_note: str | None = None
+        # The shown conversation's bodies by (message_id, width): a long one must not push its own out of `_bodies`.
+        self._conversation_bodies: dict[tuple[str, int], list[str]] = {}
         self._token = 0
         self._bodies: OrderedDict[tuple[str, int], list[str]] = OrderedDict()
         # Conversions under way by (message_id, width): coming back to an email attaches to its conversion.
@@ -421,7 +428,7 @@ class EmailDetailView(Vertical):
         of each row passed. Until then the title names the email shown in full last.
         """
         self._position = title
-        if self.state in ("detail", "error", "blank") and self._passing is None:
+        if self.state in ("detail", "error", "blank", "conversation") and self._passing is None:
             self._apply_position()
 
     def _apply_position(self) -> None:
@@ -599,10 +606,7 @@ class EmailDetailView(Vertical):
     def _body_ready(self, key: tuple[str, int], lines: list[str]) -> None:
         # Kept even when the person has moved on: coming back must not convert it again.
         self._converting.pop(key, None)
-        self._bodies[key] = lines
-        self._bodies.move_to_end(key)
-        while len(self._bodies) > _BODY_CACHE_SIZE:
-            self._bodies.popitem(last=False)
+        self._keep_body(key, lines)
         if not self._wanted(key):
             return  # another email (or width) is on screen now
         assert self._waiting is not None
@@ -614,6 +618,9 @@ class EmailDetailView(Vertical):
     @guarded
     def on_resize(self, event: events.Resize) -> None:
         # Text is wrapped to the pane: wrap it again when the pane's width changed.
+        if self.state == "conversation" and self.body.text_width != self._info_width:
+            self._show_conversation(keep_position=True)
+            return
         if self.email is None or self.body.text_width == self._info_width:
             return
         self._update_header()
@@ -624,3 +631,102 @@ class EmailDetailView(Vertical):
             self._show_note(LOADING, keep_position=True)
         else:
             self._set_body([], keep_position=True)
+
+    # --- a conversation ----------------------------------------------------------------
+
+    def show_conversation(
+        self, conversation: Conversation, details: Mapping[str, EmailDetail | None], *, note: str | None = None
+    ) -> None:
+        """A whole conversation, oldest first, quotes folded: the bodies in `details` (by message id; the
+        others say they are not read yet), `note` above them (what reading the rest costs)."""
+        same = self.state == "conversation" and self.conversation is not None and self.conversation.key == conversation.key
+        self._stop_passing()
+        self._token += 1
+        self.email = self.detail = None
+        self.rendering = self.preview = False
+        self.state = "conversation"
+        self.conversation, self._conversation_details, self._conversation_note = conversation, dict(details), note
+        if not same:
+            self._conversation_bodies = {}
+        self.remove_class("-blank")
+        self._clear_error()
+        self._apply_position()
+        self._show_conversation(keep_position=same)
+
+    def _show_conversation(self, *, keep_position: bool) -> None:
+        from tui.render.conversation import NOT_READ, conversation_header, conversation_parts
+
+        conversation = self.conversation
+        assert conversation is not None
+        header = self.query_one(HeaderView)
+        key = ("conversation", conversation, header.text_width, self.app.theme)
+        if key != self._header_shown:
+            lines = self._headers.get(key)
+            if lines is None:
+                lines = render_strips(conversation_header(conversation, self._styles()), header.text_width)
+                self._headers[key] = lines
+            self._header_shown = key
+            header.set_lines(lines)
+        width = self.body.text_width
+        self._info_width = width
+        bodies: list[tuple[Email, Sequence[str] | str]] = []
+        to_convert: list[EmailDetail] = []
+        for email in conversation.oldest_first:
+            if email.message_id not in self._conversation_details:
+                bodies.append((email, NOT_READ))
+                continue
+            detail = self._conversation_details[email.message_id]
+            if detail is None:
+                bodies.append((email, "(Zoho returned nothing for this email)"))
+                continue
+            key = (detail.message_id, width)
+            converted_lines = self._conversation_bodies.get(key) or self._bodies.get(key)
+            if converted_lines is None:
+                to_convert.append(detail)
+                bodies.append((email, RENDERING))
+            else:
+                bodies.append((email, converted_lines))
+        styles = self._styles()
+        lines: list[Line] = []
+        if self._conversation_note:
+            lines.extend(self._note_lines(self._conversation_note))
+            lines.append("")
+        for part in conversation_parts(bodies, width):
+            if part.kind == "body":
+                lines.append(part.text)
+            else:
+                style = styles["label"] if part.kind == "heading" else styles["note"]
+                lines.append(Strip([Segment(part.text, style)], cell_len(part.text)))
+        self.rendering = bool(to_convert)
+        self._note_shown = None
+        self.body.set_lines(lines, keep_position=keep_position)
+        if to_convert:
+            self._convert_conversation(to_convert, width, self._token)
+
+    @work(group="conversation-bodies", exclusive=True, exit_on_error=False)
+    async def _convert_conversation(self, details: list[EmailDetail], width: int, token: int) -> None:
+        """The conversation's bodies not converted yet at this width, each shown as it is ready."""
+        for detail in details:
+            key = (detail.message_id, width)
+            lines = self._bodies.get(key)
+            if lines is None:
+                try:
+                    if len(detail.content or "") >= BIG_BODY:
+                        lines = await self._converter.rows(detail, width)
+                    else:
+                        lines = await asyncio.to_thread(converted, detail, width)
+                except asyncio.CancelledError:
+                    raise
+                except Exception as error:  # the worker failed, died or hung: the text as it is
+                    lines = await asyncio.to_thread(unconverted, detail, width, error)
+                self._keep_body(key, lines)
+            if token != self._token or self.state != "conversation":
+                return  # the person moved on: what was converted is kept for later
+            self._conversation_bodies[key] = lines
+        self._show_conversation(keep_position=True)
+
+    def _keep_body(self, key: tuple[str, int], lines: list[str]) -> None:
+        self._bodies[key] = lines
+        self._bodies.move_to_end(key)
+        while len(self._bodies) > _BODY_CACHE_SIZE:
+            self._bodies.popitem(last=False)

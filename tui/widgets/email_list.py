@@ -25,6 +25,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from tui.render.rows import COLUMNS, LABELS, MIN_TIME_WIDTH, RowStyles, column_widths, row_cells, time_width
+from tui.widgets.conversation_table import ConversationTable
 from tui.widgets.error_panel import ErrorPanel
 from tui.widgets.guard import guarded
 from tui.widgets.row_table import RowTable
@@ -132,7 +133,13 @@ class EmailList(Vertical):
         padding: 0 1;
         color: $text-muted;
     }
-    EmailList.-empty EmailTable {
+    EmailList ConversationTable, EmailList.-conversations EmailTable {
+        display: none;
+    }
+    EmailList.-conversations ConversationTable {
+        display: block;
+    }
+    EmailList.-empty EmailTable, EmailList.-empty ConversationTable {
         display: none;
     }
     EmailList.-empty #email-list-note {
@@ -177,10 +184,12 @@ class EmailList(Vertical):
         super().__init__(id=id)
         self._now = now or (lambda: datetime.now().astimezone())
         self._table = EmailTable(now=self._now, id="email-table")
+        self._conversations = ConversationTable(now=self._now, id="conversation-table")
         self._ids: set[str] = set()  # the message ids shown: a page retried or overlapping adds no duplicate
 
     def compose(self):
         yield self._table
+        yield self._conversations
         yield Static(id="email-list-note", markup=False)
         yield ErrorPanel(title="Could not load emails", id="email-list-error")
 
@@ -192,6 +201,29 @@ class EmailList(Vertical):
     @property
     def table(self) -> EmailTable:
         return self._table
+
+    @property
+    def conversations(self) -> ConversationTable:
+        """The conversation view's table (shown instead of the rows while `conversations_on`)."""
+        return self._conversations
+
+    @property
+    def conversations_on(self) -> bool:
+        return self.has_class("-conversations")
+
+    def show_conversation_view(self, on: bool) -> None:
+        """Show the conversations instead of the rows (or the rows again), with the focus where the list's was."""
+        had_focus = self._table.has_focus or self._conversations.has_focus
+        self.set_class(on, "-conversations")
+        if had_focus:
+            (self._conversations if on else self._table).focus()
+
+    @on(events.DescendantFocus)
+    @guarded
+    def _focus_shown_table(self, event: events.DescendantFocus) -> None:
+        # The screen focuses `table` (the list's rows): in the conversation view, the conversations take it.
+        if event.widget is self._table and self.conversations_on:
+            self._conversations.focus()
 
     @property
     def error_panel(self) -> ErrorPanel:
@@ -290,7 +322,7 @@ class EmailList(Vertical):
     def _row_highlighted(self, event: EmailTable.Highlighted) -> None:
         event.stop()
         email = self._email_of(event.index, event.row)
-        if email is not None:
+        if email is not None and not self.conversations_on:  # hidden rows: the conversations say what is read
             self.post_message(self.Highlighted(email))
         self.check_near_end()
 
