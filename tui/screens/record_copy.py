@@ -78,6 +78,8 @@ class CopyAndOpen:
             previews["link"] = f"{count} link{'' if count == 1 else 's'}" if count else "no links"
         if found and detail is not None and detail.content:
             previews["body"] = f"{len(detail.content):,} characters of {detail.mail_format or 'text'}"
+        elif not found:
+            previews["body"] = previews["link"] = "read when chosen: one API call"
         previews["web_link"] = f"{self.record.module} {self.record.id}"
         self.app.push_screen(CopyMenu(previews), lambda name: self._copy_chosen(email, name))
 
