@@ -84,6 +84,7 @@ class LinkPicker(MenuScreen[LinkChoice | None]):
             return "copy"
         return "open" if self.can_open else "show"
 
+    @guarded
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "choose":
             return parameters == (self.enter_does,)
