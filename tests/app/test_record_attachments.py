@@ -269,15 +269,34 @@ async def test_narrow_the_key_works_on_the_open_email(tmp_path, download_folder)
     async with app.run_test(size=NARROW) as pilot:
         screen = await record_screen(pilot)
         assert "save_attachment" not in _footer_actions(screen), "the email is not on screen yet"
-        await pilot.press("s")
-        await settle(pilot)
-        assert os.listdir(download_folder) == []
         await pilot.press("enter")
         await record_screen(pilot)
         assert "save_attachment" in _footer_actions(screen)
         await pilot.press("s")
         await settle(pilot)
         assert os.listdir(download_folder) == ["Quote-Q-2026-0142.pdf"]
+
+
+async def test_narrow_the_key_works_from_the_list_on_a_row_with_attachments(tmp_path, download_folder, monkeypatch):
+    app, sandbox = demo(CONTACT_HOSTILE, tmp_path)
+    async with app.run_test(size=NARROW) as pilot:
+        screen = await record_screen(pilot)
+        assert not screen.detail_visible and screen.email_list.cursor_email.has_attachment  # a row marked +
+        await pilot.press("s")  # its attachments are read (one call), then saved: the list stays
+        await wait_until(pilot, lambda: os.listdir(download_folder) == ["Quote-Q-2026-0142.pdf"], "the file saved")
+        assert not screen.detail_visible
+
+
+async def test_s_on_an_email_without_attachments_says_so(tmp_path, download_folder, monkeypatch):
+    app, sandbox = demo(LEAD_MAIN, tmp_path)
+    notes = record_notes(app, monkeypatch)
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await record_screen(pilot)
+        assert not screen.detail_view.detail.attachments
+        await pilot.press("s")
+        await settle(pilot)
+        assert ("information", "", "This email has no attachments.") in notes
+        assert os.listdir(download_folder) == []
 
 
 def test_the_downloads_folder_falls_back_to_the_current_one(tmp_path, monkeypatch):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tui.zoho.links import is_record_id, parse_record_url, record_url, web_tab
+from tui.zoho.catalog import DATA_CENTERS
+from tui.zoho.links import data_center_of, is_record_id, parse_record_url, record_url, web_tab
 from tui.zoho.models import Module
 
 LEAD_ID = "4150868000000250001"
@@ -90,3 +91,19 @@ def test_building_refuses_bad_input():
         record_url("org1", "Leads", LEAD_ID, dc="mars")
     with pytest.raises(ValueError, match="record id"):
         record_url("org1", "Leads", "12")
+
+
+@pytest.mark.parametrize(
+    "accounts, api, dc",
+    [
+        ("https://accounts.zoho.eu", None, "eu"),
+        ("https://accounts.zoho.com.au", "https://www.zohoapis.com.au", "au"),
+        ("https://accounts.zohocloud.ca", None, "ca"),
+        (None, "https://sandbox.zohoapis.in", "in"),
+        ("https://accounts.zoho.com", "https://developer.zohoapis.com", "us"),
+        ("http://127.0.0.1:8765", "http://127.0.0.1:8765", "us"),  # the local sandbox: the default
+    ],
+)
+def test_the_data_center_comes_from_the_hosts(accounts, api, dc):
+    assert data_center_of(accounts, api) == dc
+    assert record_url("org1", "Deals", LEAD_ID, dc=dc) == f"{DATA_CENTERS[dc].web_url}/crm/org1/tab/Potentials/{LEAD_ID}"

@@ -73,6 +73,8 @@ def goes_nowhere(node: object, action: str) -> bool:
 
 
 def _describe(binding: Binding) -> str:
+    if binding.description and binding.tooltip:
+        return f"{binding.description}: {binding.tooltip}"  # the footer says the first, help both
     if binding.description:
         return binding.description
     if binding.tooltip:

@@ -31,8 +31,9 @@ from textual.worker import Worker, WorkerState
 from tui.downloads import Saved, describe_os_error, download_dir, save_attachment
 from tui.render.safe import one_line
 from tui.render.sizes import human_size
-from tui.screens.attachment_menu import AttachmentMenu, attachment_label
+from tui.screens.attachment_menu import attachment_label
 from tui.screens.record_conversations import ConversationMode
+from tui.screens.record_copy import COPY_HELP, CopyAndOpen
 from tui.screens.messages import (
     AttachmentNote,
     SearchDone,
@@ -70,18 +71,24 @@ RETRY_KEY = "R"
 COUNTDOWN_REFRESH_S = 1.0
 
 
-class RecordScreen(ConversationMode, OnCrmApp, Screen):
+class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, Screen):
     """One record's emails, shown from its `RecordSession`."""
 
     BINDINGS = [
         Binding("t", "choose_filter", "Type filter", id="record.type_filter"),
         Binding("s", "save_attachment", "Save attachment", id="record.save_attachment"),
+        # `s` on an email not open in full (the list alone at 80 columns): its attachments are read first.
+        Binding("s", "save_from_list", "Save attachment", show=False, id="record.save_from_list"),
         Binding("r", "refresh", "Refresh", id="record.refresh"),
         Binding(RETRY_KEY, "retry", "Retry", id="record.retry"),
         Binding("slash", "search", "Search", key_display="/", id="record.search"),
         Binding("c", "toggle_conversations", "Conversations", show=False, id="record.conversations"),
         Binding("n", "next_hit", "Next hit", show=False, id="record.next_hit"),
         Binding("N", "previous_hit", "Previous hit", show=False, id="record.previous_hit"),
+        Binding("y", "copy_menu", "Copy", tooltip=COPY_HELP, id="record.copy"),
+        Binding("l", "links", "Links: open or copy one", show=False, id="record.links"),
+        Binding("w", "web_link", "Web link: open the record in Zoho CRM", show=False, id="record.web_link"),
+        Binding("L", "open_linked_record", "Open the linked record", show=False, id="record.linked_record"),
         Binding("tab", "switch_pane", "Switch pane", id="record.switch_pane"),
         Binding("escape", "back_to_list", "Back to list", id="record.back"),
         # Escape also ends a search, then stops loading every email (the first that applies acts).
@@ -829,18 +836,8 @@ class RecordScreen(ConversationMode, OnCrmApp, Screen):
     @guarded
     def action_save_attachment(self) -> None:
         shown = self._attachments_shown()
-        if shown is None:
-            return
-        email, attachments = shown
-        if len(attachments) == 1:
-            self._save(email, attachments)
-            return
-
-        def chosen(choice: tuple[Attachment, ...] | None) -> None:
-            if choice:
-                self._save(email, choice)
-
-        self.app.push_screen(AttachmentMenu(attachments), chosen)
+        if shown is not None:
+            self._save_these(*shown)
 
     def _save(self, email: Email, attachments: tuple[Attachment, ...]) -> None:
         """Queue the attachments not being saved already; one worker downloads them one after another."""
@@ -976,6 +973,10 @@ class RecordScreen(ConversationMode, OnCrmApp, Screen):
             return isinstance(self.focused, BodyView)
         if action == "save_attachment":
             return self._attachments_shown() is not None
+        if action == "save_from_list":
+            return self._attachments_shown() is None and self.email_list.cursor_email is not None
+        if action in ("copy_menu", "links", "open_linked_record"):
+            return self.email_list.cursor_email is not None
         if action in ("next_hit", "previous_hit"):
             return self._found is not None and not isinstance(self.focused, Input)
         if action == "end_search":

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from tui.zoho.client import ZohoClient
-from tui.zoho.models import Module, Record, User
+from tui.zoho.models import Module, Org, Record, User
 
 T = TypeVar("T")
 
@@ -70,6 +70,10 @@ class OrgDirectory:
         return await self._reads.read(
             ("first", module), lambda: self.client.list_records(module, name_field=name_field)
         )
+
+    async def org(self) -> Org | None:
+        """The org (its `domain_name` builds web links to records): one call, the first time it is asked."""
+        return await self._reads.read("org", self.client.org)
 
     @property
     def users_known(self) -> tuple[list[User], User | None] | None:

@@ -38,6 +38,7 @@ from textual.strip import Strip
 from textual.timer import Timer
 from textual.worker import Worker, get_current_worker
 
+from tui.render.body_links import BodyLinks, find_links
 from tui.render.safe import clean, one_line
 from tui.widgets.error_panel import ErrorPanel
 from tui.zoho.errors import ZohoError
@@ -70,6 +71,10 @@ BODY_START = 32_000
 BODY_PATIENCE_S = 120.0
 
 Line = Strip | str  # a line of a LineView: drawn (a Strip), or plain text that fits the view
+# Where a line's links are: (start, end, target) in characters. A target is a terminal hyperlink
+# (OSC 8) there: a click opens it where the terminal supports it, and the whole target, however
+# many lines it was cut over.
+LinkSpans = Mapping[int, Sequence[tuple[int, int, str]]]
 
 
 def render_strips(renderable: RenderableType, width: int, style: Style | None = None) -> list[Strip]:
@@ -159,6 +164,20 @@ class BodyConverter:
             process.terminate()
 
 
+def _linked_segments(line: str, spans: Sequence[tuple[int, int, str]]) -> list[Segment]:
+    """`line` in segments, the parts that are links carrying their target."""
+    segments: list[Segment] = []
+    at = 0
+    for start, end, target in sorted(spans):
+        if start > at:
+            segments.append(Segment(line[at:start]))
+        segments.append(Segment(line[start:end], Style(link=target)))
+        at = end
+    if at < len(line):
+        segments.append(Segment(line[at:]))
+    return segments
+
+
 class LineView(ScrollView):
     """Lines drawn only where they are in view: cheap to update, cheap to scroll.
 
@@ -169,6 +188,7 @@ class LineView(ScrollView):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._lines: Sequence[Line] = []
+        self._links: LinkSpans = {}
         self._strips: LRUCache[int, Strip] = LRUCache(256)  # a few screens: scrolling back draws nothing again
 
     @property
@@ -184,8 +204,9 @@ class LineView(ScrollView):
         """The text of every line, as shown."""
         return [line if isinstance(line, str) else line.text for line in self._lines]
 
-    def set_lines(self, lines: Sequence[Line], *, keep_position: bool = False) -> None:
+    def set_lines(self, lines: Sequence[Line], *, keep_position: bool = False, links: LinkSpans | None = None) -> None:
         self._lines = lines
+        self._links = links or {}
         self._strips.clear()
         # Lines are wrapped to the view: its width (not the longest line's) keeps the size, and the layout, still.
         region = self.scrollable_content_region.width
@@ -203,7 +224,11 @@ class LineView(ScrollView):
             return line
         strip = self._strips.get(index)
         if strip is None:
-            strip = Strip([Segment(line)], cell_len(line)) if line else Strip([], 0)
+            spans = self._links.get(index)
+            if spans:
+                strip = Strip(_linked_segments(line, spans), cell_len(line))
+            else:
+                strip = Strip([Segment(line)], cell_len(line)) if line else Strip([], 0)
             self._strips[index] = strip
         return strip
 
@@ -231,10 +256,10 @@ class HeaderView(LineView, can_focus=False):
     }
     """
 
-    def set_lines(self, lines: Sequence[Line], *, keep_position: bool = False) -> None:
+    def set_lines(self, lines: Sequence[Line], *, keep_position: bool = False, links: LinkSpans | None = None) -> None:
         # A fixed height changes the layout only when the number of lines does.
         self.styles.height = len(lines) + 1  # and the rule under them
-        super().set_lines(lines, keep_position=keep_position)
+        super().set_lines(lines, keep_position=keep_position, links=links)
 
 
 class BodyView(LineView, can_focus=True):
@@ -297,7 +322,7 @@ class EmailDetailView(Vertical):
     EmailDetailView ErrorPanel {
         margin: 0;
     }
-    EmailDetailView.-blank HeaderView {
+    EmailDetailView.-blank HeaderView, EmailDetailView.-header-inline HeaderView {
         display: none;
     }
     """
@@ -316,17 +341,22 @@ class EmailDetailView(Vertical):
         # The shown conversation's bodies by (message_id, width): a long one must not push its own out of `_bodies`.
         self._conversation_bodies: dict[tuple[str, int], list[str]] = {}
         self._token = 0
-        self._bodies: OrderedDict[tuple[str, int], list[str]] = OrderedDict()
+        self._bodies: OrderedDict[tuple[str, int], tuple[list[str], BodyLinks]] = OrderedDict()
+        self.links: BodyLinks | None = None  # of the body shown in full (None while it renders)
         # Conversions under way by (message_id, width): coming back to an email attaches to its conversion.
         self._converting: dict[tuple[str, int], Worker] = {}
         # The body the pane waits for: (key, token it was asked under, keep_position).
         self._waiting: tuple[tuple[str, int], int, bool] | None = None
         self._info_width = 0
         self._below_info: Sequence[Line] = []  # the body (or a note) under the info rows
+        self._below_links: BodyLinks | None = None  # the links of `_below_info`, when it is a body
         self._attachment_notes: dict[tuple[str, str], str] = {}
         self._note_shown: tuple[str, int] | None = None  # the body is only this note, at this width
         self._headers: LRUCache[tuple[object, ...], list[Strip]] = LRUCache(_HEADER_CACHE_SIZE)
         self._header_shown: tuple[object, ...] | None = None
+        self._header_lines: list[Strip] = []
+        # In a short pane the headers would not fit above the body: they scroll with it, nothing hidden.
+        self.header_inline = False
         self._converter = BodyConverter()
         self._position: str | None = None  # the title asked for with `show_position`
         self._last_move = -PASSING_S  # monotonic time of the last show_email
@@ -470,10 +500,26 @@ class EmailDetailView(Vertical):
     def _update_header(self) -> None:
         assert self.email is not None
         header = self.query_one(HeaderView)
-        width = header.text_width
+        lines = self._header_at(self.body.text_width if self.header_inline else header.text_width)
+        if lines is None:
+            return  # the same headers at the same width: nothing to draw
+        inline = self._too_tall(len(lines))
+        if inline != self.header_inline:
+            self.header_inline = inline
+            self.set_class(inline, "-header-inline")
+            # Drawn again at the width of where they go now (the body's, or the header's own).
+            self._header_shown = None
+            lines = self._header_at(self.body.text_width if inline else header.text_width) or lines
+        self._header_lines = lines
+        if not inline:
+            header.set_lines(lines)
+
+    def _header_at(self, width: int) -> list[Strip] | None:
+        """The headers drawn at `width` (from the cache when drawn before); None when they are on screen."""
+        assert self.email is not None
         key = (self.email, self.detail, width, self.app.theme)
         if key == self._header_shown:
-            return  # the same headers at the same width: nothing to draw
+            return None
         lines = self._headers.get(key)
         if lines is None:
             from tui.render.detail import header_renderable
@@ -481,17 +527,30 @@ class EmailDetailView(Vertical):
             lines = render_strips(header_renderable(self.email, self.detail, self._styles()), width)
             self._headers[key] = lines
         self._header_shown = key
-        header.set_lines(lines)
+        return lines
+
+    def _too_tall(self, header_lines: int) -> bool:
+        """Whether the headers (and their rule) would need more than the half of the pane they may take."""
+        height = self.content_size.height
+        return bool(height) and header_lines + 1 > height // 2
+
+    def _head_lines(self) -> list[Strip]:
+        """The headers at the top of the body, when they scroll with it (a short pane); else none."""
+        if not self.header_inline or not self._header_lines:
+            return []
+        width = self.body.text_width
+        return [*self._header_lines, Strip([Segment("─" * width, self._styles()["label"])], width)]
 
     def _note_lines(self, note: str) -> list[Strip]:
         return render_strips(Text(note, style=self._styles()["note"]), self.body.text_width)
 
     def _show_note(self, note: str, *, keep_position: bool = False) -> None:
         """The body is just `note` (no info rows): drawn only when it is not on screen already."""
-        shown = (note, self.body.text_width)
+        shown = (note, self.body.text_width, self._header_shown if self.header_inline else None)
+        self.links = None
         if self._note_shown == shown:
             return
-        self.body.set_lines(self._note_lines(note), keep_position=keep_position)
+        self.body.set_lines([*self._head_lines(), *self._note_lines(note)], keep_position=keep_position)
         self._note_shown = shown
 
     def _info_lines(self) -> list[Strip]:
@@ -510,17 +569,23 @@ class EmailDetailView(Vertical):
         rule = Strip([Segment("─" * width, self._styles()["label"])], width)
         return [*lines, rule]
 
-    def _set_body(self, lines: Sequence[Line], *, keep_position: bool) -> None:
-        """The info rows, then `lines` (the body, or a note where it will be)."""
-        self._below_info = lines
+    def _set_body(self, lines: Sequence[Line], *, keep_position: bool, links: BodyLinks | None = None) -> None:
+        """The info rows, then `lines` (the body, or a note where it will be) and where its links are."""
+        self._below_info, self._below_links = lines, links
+        self.links = links
         self._note_shown = None
-        self.body.set_lines([*self._info_lines(), *lines], keep_position=keep_position)
+        above = [*self._head_lines(), *self._info_lines()]
+        spans: dict[int, list[tuple[int, int, str]]] = {}
+        if links is not None:
+            for index, found in links.spans.items():
+                spans[len(above) + index] = [(s.start, s.end, links.targets[s.link]) for s in found]
+        self.body.set_lines([*above, *lines], keep_position=keep_position, links=spans)
 
     def set_attachment_note(self, message_id: str, attachment_id: str, note: str) -> None:
         """How saving an attachment goes, shown after its size (kept for when the email is shown again)."""
         self._attachment_notes[(message_id, attachment_id)] = note
         if self.message_id == message_id and self.state == "detail":
-            self._set_body(self._below_info, keep_position=True)
+            self._set_body(self._below_info, keep_position=True, links=self._below_links)
 
     def _show_body(self, *, keep_position: bool) -> None:
         detail = self.detail
@@ -538,7 +603,8 @@ class EmailDetailView(Vertical):
             self._bodies.move_to_end(key)
             self._waiting = None
             self.rendering = False
-            self._set_body(cached, keep_position=keep_position)
+            lines, links = cached
+            self._set_body(lines, keep_position=keep_position, links=links)
             return
         self.rendering = True
         self._waiting = (key, self._token, keep_position)
@@ -556,10 +622,11 @@ class EmailDetailView(Vertical):
     @work(thread=True, group="body", exit_on_error=False)
     def _convert_body(self, detail: EmailDetail, width: int) -> None:
         lines = converted(detail, width)
+        links = find_links(lines, width)
         if get_current_worker().is_cancelled:
             return  # the pane was removed
         try:
-            self.app.call_from_thread(self._body_ready, (detail.message_id, width), lines)
+            self.app.call_from_thread(self._body_ready, (detail.message_id, width), lines, links)
         except RuntimeError:
             pass  # the app closed while the body was converting
 
@@ -585,7 +652,8 @@ class EmailDetailView(Vertical):
                 lines = await asyncio.to_thread(unconverted, detail, width, error)
         finally:
             whole.cancel()
-        self._body_ready(key, lines)
+        links = await asyncio.to_thread(find_links, lines, width)
+        self._body_ready(key, lines, links)
 
     def _wanted(self, key: tuple[str, int]) -> bool:
         """Whether the pane still waits for this body (the same email, width and showing)."""
@@ -603,26 +671,30 @@ class EmailDetailView(Vertical):
         self._set_body([*lines, "", *self._note_lines(RENDERING_REST)], keep_position=keep_position)
         self._waiting = (key, token, True)  # the whole body comes in where the person has scrolled to
 
-    def _body_ready(self, key: tuple[str, int], lines: list[str]) -> None:
+    def _body_ready(self, key: tuple[str, int], lines: list[str], links: BodyLinks) -> None:
         # Kept even when the person has moved on: coming back must not convert it again.
         self._converting.pop(key, None)
-        self._keep_body(key, lines)
+        self._keep_body(key, lines, links)
         if not self._wanted(key):
             return  # another email (or width) is on screen now
         assert self._waiting is not None
         _key, _token, keep_position = self._waiting
         self._waiting = None
         self.rendering = self.preview = False
-        self._set_body(lines, keep_position=keep_position)
+        self._set_body(lines, keep_position=keep_position, links=links)
 
     @guarded
     def on_resize(self, event: events.Resize) -> None:
-        # Text is wrapped to the pane: wrap it again when the pane's width changed.
+        # Text is wrapped to the pane: wrap it again when the pane's width changed; and the headers go
+        # into the body (or back above it) when the pane's height changed which fits them.
         if self.state == "conversation" and self.body.text_width != self._info_width:
             self._show_conversation(keep_position=True)
             return
-        if self.email is None or self.body.text_width == self._info_width:
+        if self.email is None:
             return
+        if self.body.text_width == self._info_width and self._too_tall(len(self._header_lines)) == self.header_inline:
+            return
+        self._header_shown = None  # decided again: above the body, or in it
         self._update_header()
         self._token += 1
         if self.state == "detail":
@@ -680,7 +752,8 @@ class EmailDetailView(Vertical):
                 bodies.append((email, "(Zoho returned nothing for this email)"))
                 continue
             key = (detail.message_id, width)
-            converted_lines = self._conversation_bodies.get(key) or self._bodies.get(key)
+            cached = self._bodies.get(key)
+            converted_lines = self._conversation_bodies.get(key) or (cached[0] if cached else None)
             if converted_lines is None:
                 to_convert.append(detail)
                 bodies.append((email, RENDERING))
@@ -708,7 +781,8 @@ class EmailDetailView(Vertical):
         """The conversation's bodies not converted yet at this width, each shown as it is ready."""
         for detail in details:
             key = (detail.message_id, width)
-            lines = self._bodies.get(key)
+            cached = self._bodies.get(key)
+            lines = cached[0] if cached is not None else None
             if lines is None:
                 try:
                     if len(detail.content or "") >= BIG_BODY:
@@ -725,8 +799,8 @@ class EmailDetailView(Vertical):
             self._conversation_bodies[key] = lines
         self._show_conversation(keep_position=True)
 
-    def _keep_body(self, key: tuple[str, int], lines: list[str]) -> None:
-        self._bodies[key] = lines
+    def _keep_body(self, key: tuple[str, int], lines: list[str], links: BodyLinks | None = None) -> None:
+        self._bodies[key] = (lines, links if links is not None else find_links(lines, key[1]))
         self._bodies.move_to_end(key)
         while len(self._bodies) > _BODY_CACHE_SIZE:
             self._bodies.popitem(last=False)

@@ -27,6 +27,7 @@ DROP_FIRST = (
     "search",
     "choose_filter",
     "refresh",
+    "copy_menu",
 )
 # What a key takes besides its key and description: the padding around them (FooterKey's CSS).
 _KEY_PADDING = 3

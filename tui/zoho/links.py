@@ -76,6 +76,20 @@ def web_tab(module: str, modules: Iterable[Module] = ()) -> str:
     return module
 
 
+def data_center_of(accounts_url: str | None, api_domain: str | None = None) -> str:
+    """The data center a connection belongs to, from its Accounts or API host (sandbox and developer
+    API hosts too: `sandbox.zohoapis.eu`); the default one for a host of no data center (the local sandbox)."""
+    for url, host_of in ((accounts_url, lambda dc: dc.accounts_url), (api_domain, lambda dc: dc.api_domain)):
+        host = (urlsplit(url).hostname or "").lower().rstrip(".") if url else ""
+        if not host:
+            continue
+        for key, data_center in DATA_CENTERS.items():
+            known = (urlsplit(host_of(data_center)).hostname or "").removeprefix("www.")
+            if host == known or host.endswith("." + known):
+                return key
+    return DEFAULT_DC
+
+
 def record_url(
     domain_name: str,
     module: str,
