@@ -14,8 +14,11 @@ from textual.dom import NoScreen
 from textual.widgets import Header
 from textual.widgets._header import HeaderTitle
 
+from tui.widgets.guard import guarded
+
 
 class AppHeader(Header):
+    @guarded
     def _on_mount(self, event: Mount) -> None:
         event.prevent_default()  # instead of Header._on_mount, not as well
 
