@@ -679,7 +679,7 @@ def test_the_resume_note_is_rewritten_in_place_and_always_reads(tmp_path):
     output.write_page([{"message_id": "b"}], "y")
     assert note.stat().st_ino == inode
     assert _read_note(note) == {"of": {"module": "Leads", "record_id": data.LEAD_MAIN[1], "type": None,
-                                       "owner_id": None, "bodies": False}, "next_index": "y", "lines": 2}
+                                       "owner_id": None, "bodies": False, "marks": False}, "next_index": "y", "lines": 2}
     output.finish()
     assert not note.exists() and len(lines_of(out)) == 2
 

@@ -20,6 +20,7 @@ from tui.session.rows import EmailRows
 from tui.zoho.models import Email, EmailDetail, Record
 
 if TYPE_CHECKING:
+    from tui.store.marks import Mark
     from tui.store.store import FeedState, MergeResult, Scope, SearchResult, Store
 
 T = TypeVar("T")
@@ -145,6 +146,19 @@ class RecordKeeper:
                 self.scope, query, module=self.module, record_id=self.record_id, filter_key=filter_key, limit=limit
             )
         )
+
+    async def marks(self) -> dict[str, Mark] | None:
+        """The person's marks on this record's stored emails, by message id."""
+        return await self.thread.run(lambda store: store.marks_for(self.scope, self.module, self.record_id))
+
+    async def keep_mark(self, message_id: str, mark: Mark | None) -> None:
+        """Store `mark` on the email (None: clear it)."""
+        if mark is None:
+            await self.thread.run(lambda store: store.clear_mark(self.scope, message_id))
+        else:
+            await self.thread.run(
+                lambda store: store.set_mark(self.scope, message_id, mark.state, mark.note, at=mark.at)
+            )
 
     async def remember(self, record: Record, *, opened: bool) -> None:
         await self.thread.run(

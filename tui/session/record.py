@@ -12,8 +12,9 @@ it works or R says "now". Details follow the cursor after a quiet pause
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from tui.session.backoff import passing
 from tui.session.cache import Recent
@@ -23,6 +24,7 @@ from tui.session.filters import EmailFilter
 from tui.session.keeper import RecordKeeper
 from tui.session.pause import Quiet, Wakeable
 from tui.session.rows import EmailRows
+from tui.store.marks import Mark, one_line_note
 from tui.zoho.catalog import USER_EMAILS
 from tui.zoho.client import ZohoClient
 from tui.zoho.errors import ZohoAPIError, ZohoError
@@ -80,6 +82,10 @@ class RecordSession:
         self._wakers: dict[EmailFilter, Wakeable] = {}
         self.detail_pause = Quiet(clock, detail_pause)
         self._wanted: Email | None = None
+        # The person's marks by message id: from the store once (`load_marks`), then as they are set.
+        self.marks: dict[str, Mark] = {}
+        self._marks_loaded = False
+        self._marked_here: set[str] = set()  # set or cleared in this launch: newer than what the store says
 
     def __repr__(self) -> str:
         return f"RecordSession({self.record.module}/{self.record.id}, feeds={len(self.feeds)})"
@@ -292,6 +298,41 @@ class RecordSession:
             return None
         rows = EmailRows.from_raw((hit.message_id, hit.item) for hit in result.hits)
         return Found(text, rows, total=result.total, stored=result.stored)
+
+    # --- marks -----------------------------------------------------------------------
+
+    async def load_marks(self) -> bool:
+        """The marks the store keeps on this record's emails, once; True when it added any."""
+        if self._marks_loaded or self.keeper is None:
+            return False
+        self._marks_loaded = True
+        stored = await self.keeper.marks() or {}
+        fresh = {m: mark for m, mark in stored.items() if m not in self._marked_here}
+        self.marks.update(fresh)
+        return bool(fresh)
+
+    def mark_state(self, message_id: str) -> str | None:
+        mark = self.marks.get(message_id)
+        return mark.state if mark is not None else None
+
+    def set_mark(self, message_id: str, state: str | None, note: str | None = None) -> Coroutine[Any, Any, None]:
+        """Mark an email at once (`state` None clears it); the returned coroutine keeps it in the store."""
+        self._marked_here.add(message_id)
+        if state is None:
+            self.marks.pop(message_id, None)
+            mark = None
+        else:
+            mark = self.marks[message_id] = Mark(state, one_line_note(note), self.clock.time())
+        return self._keep_mark(message_id, mark)
+
+    async def _keep_mark(self, message_id: str, mark: Mark | None) -> None:
+        if self.keeper is not None:
+            await self.keeper.keep_mark(message_id, mark)
+
+    def triaged(self, feed: EmailFeed) -> int:
+        """How many emails of `feed` carry a mark."""
+        ids = feed.ids
+        return sum(1 for message_id in self.marks if message_id in ids)
 
     # --- details ---------------------------------------------------------------------
 

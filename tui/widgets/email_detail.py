@@ -20,7 +20,7 @@ import io
 import os
 import time
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
@@ -46,6 +46,8 @@ from tui.widgets.guard import guarded
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
+
+    from tui.store.marks import Mark
 
 # Imported where first used (tui.render.detail, tui.render.lines and html2text behind them, the
 # process pool): none of it is on screen before the first email is, and start-up should not wait.
@@ -266,6 +268,7 @@ class EmailDetailView(Vertical):
         "email-detail--subject",
         "email-detail--bounced",
         "email-detail--note",
+        "email-detail--mark",
     }
 
     DEFAULT_CSS = """
@@ -292,6 +295,9 @@ class EmailDetailView(Vertical):
         color: $text-muted;
         text-style: italic;
     }
+    EmailDetailView > .email-detail--mark {
+        text-style: bold;
+    }
     EmailDetailView ErrorPanel {
         margin: 0;
     }
@@ -300,8 +306,10 @@ class EmailDetailView(Vertical):
     }
     """
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, mark_of: Callable[[str], Mark | None] | None = None, id: str | None = None) -> None:
+        """`mark_of(message_id)`: the person's mark on an email, shown in its header."""
         super().__init__(id=id)
+        self._mark_of = mark_of or (lambda _message_id: None)
         self.border_title = "Email"
         self.email: Email | None = None
         self.detail: EmailDetail | None = None
@@ -354,6 +362,7 @@ class EmailDetailView(Vertical):
             "subject": style("email-detail--subject", partial=True),
             "bounced": style("email-detail--bounced", partial=True),
             "note": style("email-detail--note", partial=True),
+            "mark": style("email-detail--mark", partial=True),
         }
 
     # --- what is shown ---------------------------------------------------------------
@@ -464,17 +473,23 @@ class EmailDetailView(Vertical):
         assert self.email is not None
         header = self.query_one(HeaderView)
         width = header.text_width
-        key = (self.email, self.detail, width, self.app.theme)
+        mark = self._mark_of(self.email.message_id)
+        key = (self.email, self.detail, width, self.app.theme, mark)
         if key == self._header_shown:
             return  # the same headers at the same width: nothing to draw
         lines = self._headers.get(key)
         if lines is None:
             from tui.render.detail import header_renderable
 
-            lines = render_strips(header_renderable(self.email, self.detail, self._styles()), width)
+            lines = render_strips(header_renderable(self.email, self.detail, self._styles(), mark), width)
             self._headers[key] = lines
         self._header_shown = key
         header.set_lines(lines)
+
+    def mark_changed(self, message_id: str) -> None:
+        """The person's mark on `message_id` changed: its header shows the new one."""
+        if self.email is not None and self.email.message_id == message_id and self.state != "blank":
+            self._update_header()
 
     def _note_lines(self, note: str) -> list[Strip]:
         return render_strips(Text(note, style=self._styles()["note"]), self.body.text_width)
