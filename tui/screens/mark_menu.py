@@ -58,6 +58,11 @@ class MarkMenu(MenuScreen[str | None]):
             options.append(Option(label, id=state))
         yield OptionList(*options, id="mark-menu-options")
 
+    @guarded
+    def on_mount(self) -> None:
+        if self.current in MARK_KEYS.values():  # the cursor starts on the email's mark
+            self.query_one(OptionList).highlighted = list(MARK_KEYS.values()).index(self.current)
+
     @on(OptionList.OptionSelected)
     @guarded
     def _chosen(self, event: OptionList.OptionSelected) -> None:

@@ -23,6 +23,7 @@ DROP_FIRST = (
     "search_everywhere",
     "open_picker",
     "switch_pane",
+    "mark_menu",
     "open_email",
     "search",
     "choose_filter",
