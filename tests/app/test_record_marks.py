@@ -184,3 +184,18 @@ async def test_last_years_emails_show_their_year(tmp_path):
         screen = await record_screen(pilot)
         cells = screen.email_list.table.cells_at(0)
         assert cells[COLUMNS.index("time")].plain == "2026-11-20"
+
+
+async def test_a_mark_made_just_before_quitting_is_kept(tmp_path):
+    app, _ = make_demo_app(start=LEAD_MAIN, state_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await record_screen(pilot)
+        first = row_ids(screen)[0]
+        await pilot.press("m")
+        await wait_for_screen(pilot, MarkMenu)
+        await pilot.press("f", "q")  # quit at once
+    app, _ = make_demo_app(start=LEAD_MAIN, state_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await record_screen(pilot)
+        await settle(pilot)
+        assert screen.session.mark_state(first) == "flagged" and glyphs(screen, 1) == ["⚑"]

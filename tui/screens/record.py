@@ -820,7 +820,7 @@ class RecordScreen(OnCrmApp, Screen):
         """Mark `email` now; the store keeps it (a note is kept while the state changes)."""
         if state is not None and note is None and (mark := self.session.marks.get(email.message_id)):
             note = mark.note
-        self.run_worker(self.session.set_mark(email.message_id, state, note), group="marks", exit_on_error=False)
+        self.session.set_mark(email.message_id, state, note)
         self.email_list.marks_changed()
         self.detail_view.mark_changed(email.message_id)
         self._show_triage()

@@ -12,9 +12,8 @@ it works or R says "now". Details follow the cursor after a quiet pause
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from tui.session.backoff import passing
 from tui.session.cache import Recent
@@ -315,19 +314,16 @@ class RecordSession:
         mark = self.marks.get(message_id)
         return mark.state if mark is not None else None
 
-    def set_mark(self, message_id: str, state: str | None, note: str | None = None) -> Coroutine[Any, Any, None]:
-        """Mark an email at once (`state` None clears it); the returned coroutine keeps it in the store."""
+    def set_mark(self, message_id: str, state: str | None, note: str | None = None) -> None:
+        """Mark an email (`state` None clears it): in memory, and queued for the store at once."""
         self._marked_here.add(message_id)
         if state is None:
             self.marks.pop(message_id, None)
             mark = None
         else:
             mark = self.marks[message_id] = Mark(state, one_line_note(note), self.clock.time())
-        return self._keep_mark(message_id, mark)
-
-    async def _keep_mark(self, message_id: str, mark: Mark | None) -> None:
         if self.keeper is not None:
-            await self.keeper.keep_mark(message_id, mark)
+            self.keeper.keep_mark(message_id, mark)
 
     def triaged(self, feed: EmailFeed) -> int:
         """How many emails of `feed` carry a mark."""
