@@ -679,7 +679,7 @@ def test_the_resume_note_is_rewritten_in_place_and_always_reads(tmp_path):
     output.write_page([{"message_id": "b"}], "y")
     assert note.stat().st_ino == inode
     assert _read_note(note) == {"of": {"module": "Leads", "record_id": data.LEAD_MAIN[1], "type": None,
-                                       "owner_id": None, "bodies": False}, "next_index": "y", "lines": 2}
+                                       "owner_id": None, "bodies": False, "marks": False}, "next_index": "y", "lines": 2}
     output.finish()
     assert not note.exists() and len(lines_of(out)) == 2
 
@@ -765,3 +765,85 @@ def test_status_and_logout_know_the_token_cache(sandbox_server, tmp_path, capsys
     assert cli.main(["auth", "logout"]) == 0
     assert "Forgot the access token cached for the environment's credentials." in capsys.readouterr().out
     assert list((tmp_path / "cache" / "crm-emails").iterdir()) == []
+
+
+# --- export --marks -------------------------------------------------------------------------------
+
+
+def _marked_store(path: Path, message_ids: list[str], *, org_key: str, fact: str | None) -> None:
+    """A store in which the app had listed `message_ids` of LEAD_TEN in `org_key`, flagged the first with a
+    note and marked the third done; `fact`: the grant fingerprint the app had found the org for."""
+    from tui.store import Store
+    from tui.store.store import org_fact
+
+    with Store.open(path, clock=lambda: 1_764_000_000.0) as store:
+        scope = store.scope("default", org_key)
+        if fact is not None:
+            store.keep(org_fact(fact), org_key)
+        store.append_page(scope, *data.LEAD_TEN, "", [{"message_id": m} for m in message_ids], next_index=None,
+                          more=False)
+        store.set_mark(scope, message_ids[0], "flagged", "call back\nMonday")
+        store.set_mark(scope, message_ids[2], "done")
+        # The same email marked in another org and in the demo: neither is this org's.
+        store.set_mark(store.scope("default", "org:another"), message_ids[1], "todo")
+        store.set_mark(store.scope("demo", "sandbox", demo=True), message_ids[1], "todo")
+
+
+def _grant_fingerprint() -> str:
+    import hashlib
+
+    return hashlib.sha256(f"{data.CLIENT_ID}\0{data.REFRESH_TOKEN}".encode()).hexdigest()[:16]
+
+
+def _marks_of(rows: list[dict]) -> dict[str, dict]:
+    return {row["message_id"]: row["mark"] for row in rows if "mark" in row}
+
+
+def _expected_marks(ids: list[str]) -> dict[str, dict]:
+    at = datetime.fromtimestamp(1_764_000_000.0).astimezone().isoformat(timespec="seconds")
+    return {ids[0]: {"state": "flagged", "note": "call back Monday", "at": at},
+            ids[2]: {"state": "done", "note": None, "at": at}}
+
+
+def test_export_marks_adds_each_local_mark_of_the_org(sandbox_server, monkeypatch, tmp_path, capsys):
+    assert cli.main(["export", *data.LEAD_TEN]) == 0
+    plain = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    ids = [row["message_id"] for row in plain]
+    store = tmp_path / "store.sqlite3"
+    monkeypatch.setenv("CRM_EMAILS_STORE", str(store))
+    _marked_store(store, ids, org_key="org:42", fact=_grant_fingerprint())
+    out = tmp_path / "marked.jsonl"
+    assert cli.main(["export", *data.LEAD_TEN, "--marks", "-o", str(out)]) == 0
+    rows = lines_of(out)
+    assert _marks_of(rows) == _expected_marks(ids)
+    assert datetime.fromisoformat(rows[0]["mark"]["at"]).timestamp() == 1_764_000_000.0
+    # Otherwise the rows are as Zoho sent them, in its order.
+    assert [{k: v for k, v in row.items() if k != "mark"} for row in rows] == plain
+    assert "2 emails with a local mark (--marks)." in capsys.readouterr().err
+    assert cli.main(["export", *data.LEAD_TEN, "--bodies", "--marks"]) == 0
+    assert _marks_of([json.loads(line) for line in capsys.readouterr().out.splitlines()]) == _expected_marks(ids)
+
+
+def test_export_marks_of_an_org_the_app_never_opened_says_so(sandbox_server, monkeypatch, tmp_path, capsys):
+    store = tmp_path / "store.sqlite3"
+    monkeypatch.setenv("CRM_EMAILS_STORE", str(store))
+    _marked_store(store, ["a", "b", "c"], org_key="org:someone-else", fact=None)
+    assert cli.main(["export", *data.LEAD_TEN, "--marks"]) == 0
+    captured = capsys.readouterr()
+    assert all("mark" not in json.loads(line) for line in captured.out.splitlines())
+    assert "No marks are kept for this org on this machine" in captured.err
+
+
+def test_export_from_store_with_marks(monkeypatch, tmp_path, capsys):
+    store = tmp_path / "store.sqlite3"
+    monkeypatch.setenv("CRM_EMAILS_STORE", str(store))
+    ids = [f"m{n}" for n in range(4)]
+    _marked_store(store, ids, org_key="org:42", fact=None)
+    assert cli.main(["export", *data.LEAD_TEN, "--from-store", "--marks"]) == 0
+    captured = capsys.readouterr()
+    rows = [json.loads(line) for line in captured.out.splitlines()]
+    assert [row["message_id"] for row in rows] == ids
+    assert _marks_of(rows) == _expected_marks(ids)
+    assert "2 emails with a local mark (--marks)." in captured.err
+    assert cli.main(["export", *data.LEAD_TEN, "--from-store"]) == 0
+    assert "mark" not in capsys.readouterr().out  # only when asked

@@ -390,7 +390,9 @@ class CrmEmailsApp(App[None]):
         if self.demo:
             return "sandbox", "Demo data"
         fallback = f"{self.client.api_domain}|{self.client.tokens.client_id}"
-        fact = f"org-of:{self.client.tokens.fingerprint}"
+        from tui.store.store import org_fact
+
+        fact = org_fact(self.client.tokens.fingerprint)
         known = await self.store.run(lambda store: store.recall(fact))
         if known:
             return known, ""

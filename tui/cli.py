@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 TYPE_CHECKING = False  # typing's own: importing typing would cost --help a tenth of its time
 if TYPE_CHECKING:
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from tui.credentials import Credentials
     from tui.export_file import ExportOf, Output
     from tui.sandbox.app import Faults
+    from tui.store.marks import Mark
     from tui.zoho.models import Email
     from tui.zoho.client import ZohoClient
     from tui.zoho.errors import ZohoError
@@ -159,6 +160,10 @@ def build_command_parser(command: str | None = None) -> argparse.ArgumentParser:
         help="continue the interrupted export to -o FILE (from FILE.partial and FILE.resume)",
     )
     export.add_argument("--from-store", action="store_true", help="write the stored list: no API call")
+    export.add_argument(
+        "--marks", action="store_true",
+        help='each email you marked in the app gains "mark": {"state", "note", "at"} (from the local store)',
+    )
 
     # No connection options: the sandbox serves credentials, it uses none.
     sandbox = commands.add_parser(
@@ -626,7 +631,8 @@ def run_export(args: argparse.Namespace) -> int:
 def export_of(args: argparse.Namespace) -> ExportOf:
     from tui.export_file import ExportOf
 
-    return ExportOf(normalise_module(args.module), args.record_id, args.email_type, args.owner_id, bool(args.bodies))
+    return ExportOf(normalise_module(args.module), args.record_id, args.email_type, args.owner_id, bool(args.bodies),
+                    bool(getattr(args, "marks", False)))
 
 
 async def export(args: argparse.Namespace, output: Output) -> int:
@@ -646,7 +652,8 @@ async def export(args: argparse.Namespace, output: Output) -> int:
             client_options=EXPORT_PATIENCE,
         )
         async with client:
-            await export_emails(client, export_of(args), output, progress)
+            marks = await asyncio.to_thread(export_marks, args, client) if export_of(args).marks else None
+            marked = await export_emails(client, export_of(args), output, progress, marks=marks or {})
         output.finish()
     except ZohoError:
         progress.stopped(output.count, client.calls if client else 0, output.abandon())
@@ -663,16 +670,44 @@ async def export(args: argparse.Namespace, output: Output) -> int:
         progress.stopped(output.count, client.calls if client else 0, output.abandon(), interrupted=True)
         raise
     progress.done(output.count, client.calls)
+    if export_of(args).marks:
+        from tui.store.commands import marks_sentence
+
+        print(marks_sentence(marked, marks), file=sys.stderr)
     return 0
 
 
-async def export_emails(client: ZohoClient, of: ExportOf, output: Output, progress: Progress | None = None) -> None:
-    """Every email of the record into `output`, page by page from `output.start_index`, none twice.
+def export_marks(args: argparse.Namespace, client: ZohoClient) -> dict[str, Mark] | None:
+    """The local marks on the record's emails in the client's org (None: the store keeps none for it)."""
+    from tui.store.commands import marks_of_org
+    from tui.store.store import StoreError
+
+    try:
+        return marks_of_org(args.profile, client.tokens.fingerprint, f"{client.api_domain}|{client.tokens.client_id}",
+                            normalise_module(args.module), args.record_id)
+    except StoreError as error:
+        print(f"crm-emails: {error.message} Exporting without marks.", file=sys.stderr)
+        return None
+
+
+async def export_emails(
+    client: ZohoClient,
+    of: ExportOf,
+    output: Output,
+    progress: Progress | None = None,
+    *,
+    marks: Mapping[str, Mark] | None = None,
+) -> int:
+    """Every email of the record into `output`, page by page from `output.start_index`, none twice;
+    each one of `marks` with its mark. Returns how many marked emails were written.
 
     When Zoho refuses the index a resumed export starts from, it starts from the first page instead
     (what the output holds is skipped). Raises ZohoError; BROKEN_PAGING after the pages read.
     """
+    from tui.store.marks import with_marks
     from tui.zoho.errors import ZohoAPIError
+
+    marked = 0
 
     index = output.start_index
     while True:
@@ -687,10 +722,11 @@ async def export_emails(client: ZohoClient, of: ExportOf, output: Output, progre
                     rows = await with_bodies(client, of.module, of.record_id, emails, progress)
                 else:
                     rows = [dict(email.raw) for email in emails]
+                marked += sum("mark" in row for row in with_marks(rows, marks or {}))
                 output.write_page(rows, page.info.next_index if page.info.more_records else None)
                 if progress is not None:
                     progress.update(output.count, client.calls)
-            return
+            return marked
         except ZohoAPIError as error:
             refused_index = error.code == "INVALID_DATA" and error.details.get("param_name") == "index"
             if index is None or not refused_index:

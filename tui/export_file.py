@@ -59,6 +59,7 @@ class ExportOf:
     type: str | None
     owner_id: str | None
     bodies: bool
+    marks: bool = False  # each marked email gains its local mark (a note written before --marks had none)
 
     def describe(self) -> str:
         words = [self.module, self.record_id]
@@ -68,6 +69,8 @@ class ExportOf:
             words.append(f"--owner-id {self.owner_id}")
         if self.bodies:
             words.append("--bodies")
+        if self.marks:
+            words.append("--marks")
         return " ".join(words)
 
 
@@ -159,8 +162,8 @@ class FileOutput(Output):
         """What FILE.partial holds: its complete lines kept (their message ids are skipped from now on), and
         the index to go on from (None: the first page)."""
         saved = _read_note(self.resume_note)
-        if saved is not None and saved.get("of") != asdict(self.of):
-            other = saved.get("of") if isinstance(saved.get("of"), dict) else {}
+        other = {"marks": False, **saved["of"]} if saved is not None and isinstance(saved.get("of"), dict) else {}
+        if saved is not None and other != asdict(self.of):
             theirs = ExportOf(**other).describe() if set(other) == set(asdict(self.of)) else "another export"
             raise OutputUsageError(
                 f"{one_line(str(self.partial))} holds {one_line(theirs)}, not {one_line(self.of.describe())}: "

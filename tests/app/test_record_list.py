@@ -12,6 +12,7 @@ from tests.app.record_helpers import (  # noqa: F401 (fixtures)
     wait_until,
 )
 from tui.sandbox.data import ACCOUNT_MAIN, CONTACT_HOSTILE, LEAD_EMPTY, LEAD_MAIN
+from tui.render.rows import COLUMNS
 from tui.screens.record import RecordScreen
 from tui.connect import demo_client
 from tui.session.filters import EmailFilter
@@ -252,7 +253,7 @@ async def test_hostile_subject_is_text_and_clicking_it_does_nothing(tmp_path):
     async with app.run_test(size=(160, 48)) as pilot:
         screen = await record_screen(pilot)
         table = screen.email_list.table
-        subject = table.cells_at(0)[3]
+        subject = table.cells_at(0)[COLUMNS.index("subject")]
         assert subject.plain == "[@click=app.quit]x[/]"
         assert not subject.spans or all("click" not in str(s.style) for s in subject.spans)
         for row in range(table.row_count):
@@ -260,7 +261,7 @@ async def test_hostile_subject_is_text_and_clicking_it_does_nothing(tmp_path):
                 assert "\x1b" not in cell.plain and "\u202e" not in cell.plain
         # Click the subject twice (the second click "selects" the row): the app keeps running.
         region = table.region
-        x = region.x + sum(width + 2 * table.cell_padding for width in table.widths[:3]) + 3
+        x = region.x + sum(width + 2 * table.cell_padding for width in table.widths[:COLUMNS.index("subject")]) + 3
         await pilot.click(EmailTable, offset=(x - region.x, table.header_height))
         await pilot.click(EmailTable, offset=(x - region.x, table.header_height))
         await settle(pilot)

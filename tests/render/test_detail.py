@@ -15,9 +15,11 @@ from tui.zoho.models import (
     EmailDetail,
     OpenedStatus,
     Owner,
+    OtherStatus,
     Person,
     SentStatus,
 )
+from tui.store.marks import Mark
 
 STYLES = {"label": Style(dim=True), "subject": Style(bold=True), "bounced": Style(color="red"), "note": Style(italic=True)}
 WHEN = datetime(2026, 11, 20, 6, 44, tzinfo=timezone.utc)
@@ -54,6 +56,20 @@ def test_the_header_lists_people_date_and_status_and_never_markup():
     assert "To grace@example.com, Charles <cb@example.com>" in words
     assert "Reply-To Desk <desk@example.com>" in " ".join(text.split())
     assert "Status" in text and "sent" in text
+
+
+def test_a_failed_send_is_as_alarming_as_a_bounce():
+    assert status_summary(Email("m", status=(SentStatus(), OtherStatus("failed"))), None) == ("failed", True)
+
+
+def test_the_header_shows_the_mark_and_its_note_on_one_safe_line():
+    email = Email("m", subject="Quote", time=WHEN, status=(SentStatus(),))
+    assert "Mark" not in plain(header_renderable(email, None, STYLES), width=80)
+    marked = plain(header_renderable(email, None, STYLES, Mark("flagged", "call\x1b[31m back\nMonday", 0.0)), width=80)
+    line = next(line for line in marked.splitlines() if line.startswith("Mark"))
+    assert " ".join(line.split()) == "Mark ⚑ flagged — call back Monday"
+    done = plain(header_renderable(email, None, STYLES, Mark("done", None, 0.0)), width=80)
+    assert any(" ".join(line.split()) == "Mark ✓ done" for line in done.splitlines())
 
 
 def test_info_rows_name_the_owner_and_attachments_with_their_notes():

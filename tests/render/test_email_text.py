@@ -6,7 +6,7 @@ from datetime import timedelta, timezone
 
 import pytest
 
-from tui.render.email_text import recipients_label, status_facts, status_label, status_lines
+from tui.render.email_text import failed, recipients_label, short_status, status_facts, status_label, status_lines
 from tui.zoho.models import (
     BouncedStatus,
     ClickedStatus,
@@ -174,3 +174,27 @@ def test_times_no_zone_can_hold_never_hide_their_neighbours(tz):
     assert "  reason       Mailbox full" in lines  # the neighbour of an unshowable time
     assert "  delivered time Fri 9999-12-31 23:59 -14:00" in lines
     assert status_label(statuses) == "bounced"
+
+
+@pytest.mark.parametrize(
+    ("statuses", "expected"),
+    [
+        ((SENT, OPENED), "opened×3"),
+        ((OpenedStatus(12, None, None),), "opened×12"),
+        ((OpenedStatus(123, None, None),), "open×123"),
+        ((ClickedStatus(3, None, None),), "clicked×3"),
+        ((ClickedStatus(12, None, None),), "click×12"),
+        ((ClickedStatus(None, None, None),), "clicked"),
+        ((OpenedStatus(0, None, None),), "opened"),
+        ((SENT, DELIVERED), "delivered"),
+        ((SCHEDULED,), "scheduled"),
+        ((SENT, FAILED), "failed"),
+        ((BOUNCED,), "bounced"),
+    ],
+)
+def test_short_status_fits_the_list_column(statuses, expected: str) -> None:
+    assert short_status(statuses, 9) == expected and len(expected) <= 9
+
+
+def test_failed_is_a_status_of_type_failed_in_any_case() -> None:
+    assert failed((SENT, OtherStatus("Failed"))) and not failed((SENT, BOUNCED)) and not failed(())

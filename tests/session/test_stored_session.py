@@ -13,6 +13,7 @@ from tui.sandbox.app import Faults, Sandbox
 from tui.sandbox.data import LEAD_MAIN
 from tui.session.keeper import RecordKeeper, StoreThread
 from tui.session.record import RecordSession
+from tui.store.marks import Mark
 from tui.zoho.models import Record
 
 
@@ -168,35 +169,49 @@ async def test_offline_a_stored_record_still_reads_and_syncs_when_zoho_answers(t
         assert (await syncing).new == 0 and feed.error is None
 
 
-async def test_a_store_that_fails_leaves_memory_only_and_says_so_once(tmp_path, monkeypatch):
-    clock = VirtualClock()
+DISK_FULL = "The local store could not be written: the disk is full."
+
+
+def disk_full(launch: Launch, monkeypatch, method: str) -> list[str]:
+    """`Store.<method>` fails from now on as on a full disk; what the store thread tells of it."""
+    from tui.store.store import Store, StoreError
+
+    def full(*args, **kwargs):
+        raise StoreError(DISK_FULL)
+
+    monkeypatch.setattr(Store, method, full)
     told: list[str] = []
-    launch = Launch(None, tmp_path / "store.sqlite3", clock)
+    launch.thread.on_failure = told.append
+    return told
+
+
+async def test_a_store_that_fails_leaves_memory_only_and_says_so_once(tmp_path, monkeypatch):
+    launch = Launch(None, tmp_path / "store.sqlite3", VirtualClock())
     async with launch as session:
-        launch.thread.on_failure = told.append
-        from tui.store.store import Store, StoreError
-
-        def full(*args, **kwargs):
-            raise StoreError("The local store could not be written: the disk is full.")
-
-        monkeypatch.setattr(Store, "append_page", full)
+        told = disk_full(launch, monkeypatch, "append_page")
         feed = session.feed()
         await session.load_more(feed)
         await session.load_more(feed)
         assert feed.count == 20  # the app goes on in memory
-        assert told == ["The local store could not be written: the disk is full."]
+        assert told == [DISK_FULL]
         assert not session.keeper.working
+
+
+async def busy_store(path):
+    """A store thread held busy until `gate` is set (what is asked of it meanwhile queues): the thread, the
+    demo scope, a keeper of LEAD_MAIN, the gate, and the busy call."""
+    import threading
+
+    thread = await StoreThread.open(path)
+    scope = await thread.run(lambda store: store.scope("demo", "sandbox", demo=True))
+    gate = threading.Event()
+    busy = asyncio.ensure_future(thread.run(lambda store: gate.wait(5)))
+    return thread, scope, RecordKeeper(thread, scope, Record(*LEAD_MAIN)), gate, busy
 
 
 async def test_a_write_whose_caller_is_cancelled_still_lands(tmp_path):
     """Escape cancels a walk while its page waits for the store thread: the page is on screen, so it is kept."""
-    import threading
-
-    thread = await StoreThread.open(tmp_path / "store.sqlite3")
-    scope = await thread.run(lambda store: store.scope("demo", "sandbox", demo=True))
-    keeper = RecordKeeper(thread, scope, Record(*LEAD_MAIN))
-    gate = threading.Event()
-    busy = asyncio.ensure_future(thread.run(lambda store: gate.wait(5)))  # the thread is busy: the write queues
+    thread, _scope, keeper, gate, busy = await busy_store(tmp_path / "store.sqlite3")
     client, _ = demo_client(clock=VirtualClock())
     page = await client.list_emails(*LEAD_MAIN[:2])
     writing = asyncio.ensure_future(keeper.page("all", page.emails, next_index="11", more=True))
@@ -210,3 +225,50 @@ async def test_a_write_whose_caller_is_cancelled_still_lands(tmp_path):
     await asyncio.to_thread(thread.close)
     await client.aclose()
     assert stored is not None and list(stored.emails.ids) == [e.message_id for e in page.emails]
+
+
+async def test_marks_are_kept_across_launches_and_set_before_they_load_win(tmp_path):
+    clock = VirtualClock()
+    store = tmp_path / "store.sqlite3"
+    first = Launch(None, store, clock)
+    async with first as session:
+        feed = session.feed()
+        await session.load_more(feed)
+        ids = list(feed.emails.ids)
+        session.set_mark(ids[0], "flagged", "call\nback")
+        session.set_mark(ids[1], "done")
+        session.set_mark(ids[2], "todo")
+        session.set_mark(ids[2], None)  # cleared again
+        assert session.triaged(feed) == 2
+    async with Launch(first.sandbox, store, clock) as session:
+        session.set_mark(ids[1], "todo")  # before the stored marks came: this launch's mark is newer
+        assert await session.load_marks()
+        assert {m: (k.state, k.note) for m, k in session.marks.items()} == {
+            ids[0]: ("flagged", "call back"), ids[1]: ("todo", None)}
+        assert not await session.load_marks()  # once per session
+
+
+async def test_a_mark_is_written_even_when_nobody_waits_for_it(tmp_path):
+    """The mark is queued on the store thread at once: quitting the moment after does not lose it."""
+    thread, scope, keeper, gate, busy = await busy_store(tmp_path / "store.sqlite3")
+    await asyncio.sleep(0)
+    keeper.keep_mark("m1", Mark("done", None, 1.0))
+    gate.set()
+    await busy
+    await asyncio.to_thread(thread.close)  # what was queued is written before the file closes
+    from tui.store.store import Store
+
+    with Store.open(tmp_path / "store.sqlite3") as store:
+        store.append_page(scope, *LEAD_MAIN, "", [{"message_id": "m1"}], next_index=None, more=False)
+        assert {m: k.state for m, k in store.marks_for(scope, *LEAD_MAIN).items()} == {"m1": "done"}
+
+
+async def test_a_mark_the_store_cannot_write_is_told_and_kept_in_memory(tmp_path, monkeypatch):
+    launch = Launch(None, tmp_path / "store.sqlite3", VirtualClock())
+    async with launch as session:
+        told = disk_full(launch, monkeypatch, "set_mark")
+        session.set_mark("m1", "flagged")
+        await launch.thread.run(lambda store: None)  # the mark's write is done (and failed) before this
+        await asyncio.sleep(0)  # its failure is told on the loop
+        assert told == [DISK_FULL]
+        assert session.mark_state("m1") == "flagged" and not session.keeper.working

@@ -87,6 +87,18 @@ def test_search_json_lines_escape_what_a_terminal_would_act_on(seeded, capsys):
     assert rows[0]["status"] == [{"type": "bounced"}]
 
 
+def test_search_by_the_marks_the_app_set(seeded, capsys):
+    with Store.open() as store:
+        scope = store.scope("default", "org-1", label="Analytical Engines")
+        store.set_mark(scope, "m2", "flagged", "call back")
+        store.set_mark(store.scope("work", "org-2"), "w1", "flagged")  # another profile's
+    assert cli.main(["search", "is:flagged"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["Leads Ada Lovelace  2026-03-05 10:00  Bob Brown  Invoice paid"]
+    assert cli.main(["search", "--", "-is:flagged", "invoice"]) == 0
+    assert [line.split("  ")[-1] for line in capsys.readouterr().out.splitlines()] == ["Invoice due"]
+    assert cli.main(["search", "is:done"]) == 1
+
+
 def test_search_with_no_match_exits_1_like_grep(seeded, capsys):
     assert cli.main(["search", "nothing-like-this"]) == 1
     assert "no stored email matches" in capsys.readouterr().err

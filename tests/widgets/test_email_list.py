@@ -12,6 +12,7 @@ import pytest
 from textual import on
 from textual.app import App, ComposeResult
 
+from tui.render.rows import COLUMNS
 from tui.widgets.email_list import EmailList, EmailTable
 from tui.zoho.models import Email, Person
 
@@ -338,11 +339,16 @@ async def test_the_time_column_widens_when_the_first_dated_email_arrives():
     async with app.run_test(size=(80, 24)) as pilot:
         undated = [Email(f"u{n}", subject="no date") for n in range(3)]
         email_list = await shown(pilot, list(undated))
-        narrow = email_list.table.widths[0]
+        time = COLUMNS.index("time")
+        narrow = email_list.table.widths[time]
         email_list.add_emails(make_emails(2))
         await settle(pilot)
-        assert email_list.table.widths[0] > narrow
-        assert "Nov 29 12:00" in line_text(email_list.table, email_list.table.header_height + 3)
+        assert email_list.table.widths[time] > narrow
+        assert "Nov 29" in line_text(email_list.table, email_list.table.header_height + 3)
+        email_list.add_emails([Email("old", subject="last year", time=NOW.replace(year=2025))])
+        await settle(pilot)
+        assert email_list.table.widths[time] == len("2025-11-29")
+        assert "2025-11-29" in line_text(email_list.table, email_list.table.header_height + 5)
 
 
 @pytest.mark.parametrize("message", [EmailTable.Highlighted, EmailTable.Selected])

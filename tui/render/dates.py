@@ -17,6 +17,8 @@ from datetime import datetime, timedelta, timezone, tzinfo
 
 NO_TIME = "—"
 SHORT_TIME_WIDTH = 12
+LIST_DATE_WIDTH = 6  # "Nov 20"
+LIST_DATE_YEAR_WIDTH = 10  # "2025-11-20"
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -44,11 +46,30 @@ def short_time(dt: datetime | None, now: datetime | None = None, tz: tzinfo | No
     if dt is None:
         return NO_TIME
     local, _moved = _shown_zone(dt, tz)
-    today, _ = _shown_zone(now, tz) if now is not None else (datetime.now(timezone.utc).astimezone(tz), True)
     day = f"{_MONTHS[local.month - 1]} {local.day:02d}"
-    if local.year == today.year:
+    if this_year(dt, now, tz):
         return f"{day} {local.hour:02d}:{local.minute:02d}"
     return f"{day} {local.year:>5}"
+
+
+def list_date(dt: datetime | None, now: datetime | None = None, tz: tzinfo | None = None) -> str:
+    """The list's narrow date: "Nov 20" in the current year, "2025-11-20" in another; None -> "—".
+
+    As `short_time`, the year is compared in the reader's zone with `now` (default: the clock).
+    """
+    if dt is None:
+        return NO_TIME
+    local, _moved = _shown_zone(dt, tz)
+    if this_year(dt, now, tz):
+        return f"{_MONTHS[local.month - 1]} {local.day:02d}"
+    return f"{local.year:04d}-{local.month:02d}-{local.day:02d}"
+
+
+def this_year(dt: datetime, now: datetime | None = None, tz: tzinfo | None = None) -> bool:
+    """Whether `dt` falls in the year of `now` (default: the clock), both in the reader's zone."""
+    local, _moved = _shown_zone(dt, tz)
+    today, _ = _shown_zone(now, tz) if now is not None else (datetime.now(timezone.utc).astimezone(tz), True)
+    return local.year == today.year
 
 
 def local_time(dt: datetime | None, tz: tzinfo | None = None) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len, chop_cells
 from rich.console import RenderableType
@@ -16,11 +17,15 @@ from rich.table import Table
 from rich.text import Text
 
 from tui.render.dates import full_time
-from tui.render.email_text import status_facts, status_label
+from tui.render.email_text import failed, status_facts, status_label
 from tui.render.html import LINKS_HEADING, body_text
+from tui.render.rows import mark_label
 from tui.render.safe import clean, one_line
 from tui.render.sizes import human_size
 from tui.zoho.models import BouncedStatus, Email, EmailDetail, Person
+
+if TYPE_CHECKING:
+    from tui.store.marks import Mark
 
 _FACT_INDENT = "  "  # a status's facts (first, last, reason…) under it
 _FACT_LABEL_WIDTH = 12
@@ -42,17 +47,21 @@ def label_grid(rows: Sequence[tuple[str, RenderableType]], label_style: Style) -
 
 
 def status_summary(email: Email, detail: EmailDetail | None) -> tuple[str, bool]:
-    """One line for the header: why it bounced when it did, else the most telling status."""
+    """One line for the header: why it bounced when it did, else the most telling status; and whether
+    it is alarming (it bounced or failed)."""
     statuses = email.status or (detail.status if detail else ())
     bounce = next((s for s in statuses if isinstance(s, BouncedStatus)), None)
     if bounce is None:
-        return status_label(statuses), False
+        return status_label(statuses), failed(statuses)
     why = " · ".join(one_line(part).rstrip(".") for part in (bounce.reason, bounce.category) if part and part.strip())
     return (f"bounced: {why}" if why else "bounced"), True
 
 
-def header_renderable(email: Email, detail: EmailDetail | None, styles: dict[str, Style]) -> RenderableType:
-    """Subject, people, date and status in a line: what the list row (and the detail) tell."""
+def header_renderable(
+    email: Email, detail: EmailDetail | None, styles: dict[str, Style], mark: Mark | None = None
+) -> RenderableType:
+    """Subject, people, date and status in a line: what the list row (and the detail) tell; and the
+    person's own mark with its note."""
     subject = one_line((detail.subject if detail else None) or email.subject) or "(no subject)"
     sender = (detail.sender if detail else None) or email.sender
     to = (detail.to if detail else ()) or email.to
@@ -67,6 +76,8 @@ def header_renderable(email: Email, detail: EmailDetail | None, styles: dict[str
     rows.append(("Date", Text(full_time(when) if when else "—")))
     summary, bounced = status_summary(email, detail)
     rows.append(("Status", Text(summary, style=styles["bounced"] if bounced else "")))
+    if mark is not None:
+        rows.append(("Mark", Text(mark_label(mark.state, mark.note), style=styles.get("mark", ""))))
     table = Table.grid()
     table.add_column(overflow="fold")
     table.add_row(Text(subject, style=styles["subject"]))

@@ -52,7 +52,7 @@ def status_label(statuses: Iterable[Status]) -> str:
     if _first(statuses, BouncedStatus):
         return "bounced"
     # A failed send matters more than having been sent: it is what the person must act on.
-    if any(isinstance(s, OtherStatus) and _type_name(s) == "failed" for s in statuses):
+    if failed(statuses):
         return "failed"
     if clicked := _first(statuses, ClickedStatus):
         return "clicked" + _times(clicked.count)
@@ -65,6 +65,25 @@ def status_label(statuses: Iterable[Status]) -> str:
     if _first(statuses, SentStatus):
         return "sent"
     return others[0] if others else NO_STATUS
+
+
+def failed(statuses: Iterable[Status]) -> bool:
+    """Zoho could not send it (a status of type "failed"): shown like a bounce."""
+    return any(isinstance(s, OtherStatus) and _type_name(s) == "failed" for s in statuses)
+
+
+def short_status(statuses: Iterable[Status], width: int) -> str:
+    """`status_label` in at most `width` cells where it can be: "opened×12", else "open×123"."""
+    statuses = tuple(statuses)
+    label = status_label(statuses)
+    for verb, short, kind in (("clicked", "click", ClickedStatus), ("opened", "open", OpenedStatus)):
+        if label.startswith(verb):
+            found = _first(statuses, kind)
+            count = found.count if found is not None and found.count else None
+            if count is None:
+                return verb
+            return next((s for s in (f"{verb}×{count}", f"{short}×{count}") if len(s) <= width), f"{short}×{count}")
+    return label
 
 
 def recipients_label(people: Iterable[Person]) -> str:

@@ -35,13 +35,15 @@ _SIDEWAYS = frozenset("cursor_left cursor_right scroll_left scroll_right page_le
 
 STATUS_NOTES: tuple[tuple[str, str], ...] = (
     ("sent", "left the CRM; no open seen yet (or tracking is off)"),
-    ("opened ×N", "opened N times; the detail shows the first and last open"),
-    ("clicked ×N", "a link in it was clicked N times"),
+    ("opened×N", "opened N times; the detail shows the first and last open"),
+    ("clicked×N", "a link in it was clicked N times"),
     ("delivered", "the recipient's mail server accepted it"),
     ("received", "came in to the mailbox (user emails)"),
     ("bounced", "did not arrive (red); the detail pane says why"),
-    ("failed", "could not be sent"),
+    ("failed", "could not be sent (red, like bounced)"),
     ("scheduled / draft", "not sent yet"),
+    ("✓ ⚑ ☐", "your marks (m): done, flagged, to do; kept on this machine only"),
+    ("3 of 60 triaged", "how many emails of the list carry a mark"),
     ("API calls: N", "requests to Zoho this session; each costs a credit"),
     ("offline — retrying", "Zoho unreachable or rate limiting; retried by itself"),
     ("DEMO", "built-in sample data; nothing goes to Zoho"),

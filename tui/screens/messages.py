@@ -99,3 +99,7 @@ class WalkDone(Message):
     def __init__(self, feed: EmailFeed) -> None:
         super().__init__()
         self.feed = feed
+
+
+class MarksChanged(Message):
+    """The record's marks came from the store: the list and the header show them."""

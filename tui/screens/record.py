@@ -42,6 +42,7 @@ from tui.screens.messages import (
     DetailLoaded,
     FeedChanged,
     FeedRefreshed,
+    MarksChanged,
     PageLoaded,
     RefreshFailed,
     UsersLoaded,
@@ -83,6 +84,8 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, Screen):
         Binding(RETRY_KEY, "retry", "Retry", id="record.retry"),
         Binding("slash", "search", "Search", key_display="/", id="record.search"),
         Binding("c", "toggle_conversations", "Conversations", show=False, id="record.conversations"),
+        Binding("m", "mark_menu", "Mark", id="record.mark"),
+        Binding("M", "mark_note", "Note on mark", show=False, id="record.mark_note"),
         Binding("n", "next_hit", "Next hit", show=False, id="record.next_hit"),
         Binding("N", "previous_hit", "Previous hit", show=False, id="record.previous_hit"),
         Binding("y", "copy_menu", "Copy", tooltip=COPY_HELP, id="record.copy"),
@@ -141,8 +144,8 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, Screen):
     def compose(self) -> ComposeResult:
         yield AppHeader()
         with Horizontal(id="record-panes"):
-            yield EmailList(now=self.session.clock.now, id="email-list")
-            yield EmailDetailView(id="email-detail")
+            yield EmailList(now=self.session.clock.now, mark_of=self.session.mark_state, id="email-list")
+            yield EmailDetailView(mark_of=self.session.marks.get, id="email-detail")
         yield SearchBar(id="search-bar")
         yield StatusLine(self.record.display)
         yield KeyFooter()
@@ -154,6 +157,7 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, Screen):
         self.email_list.table.focus()
         self._show_feed()
         self._resume(self.feed)
+        self._load_marks()
         self.set_interval(COUNTDOWN_REFRESH_S, self._count_down)
 
     @guarded
@@ -219,7 +223,6 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, Screen):
     def _show_feed(self) -> None:
         """Put the current filter's rows on screen (no call: they are already loaded)."""
         feed = self.feed
-        self.email_list.border_title = f"Emails · {feed.filter.label}"
         self.email_list.show_emails(feed.emails, cursor_id=feed.cursor_id, scroll_y=feed.scroll_y)
         if not feed.emails:
             self._highlighted = None
@@ -313,6 +316,7 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, Screen):
         if sync and not stored_offline:
             context += f" · {sync}"
         self.query_one(StatusLine).set_context(context, says_offline=stored_offline)
+        self._show_triage()
         self._show_position()
         self._refresh_keys()
         self.follow_feed_in_conversations()
@@ -771,6 +775,77 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, Screen):
             )
         self._refresh_keys()
 
+    # --- marks -----------------------------------------------------------------------
+
+    @work(group="marks", exit_on_error=False)
+    async def _load_marks(self) -> None:
+        if await self.session.load_marks():
+            self.post_message(MarksChanged())
+
+    @on(MarksChanged)
+    @guarded
+    def _marks_changed(self, message: MarksChanged) -> None:
+        self.email_list.marks_changed()
+        if self.detail_view.message_id is not None:
+            self.detail_view.mark_changed(self.detail_view.message_id)
+        self._show_triage()
+
+    def _show_triage(self) -> None:
+        """The list's title: its filter, and how many of its emails carry a mark ("3 of 60+ triaged")."""
+        if self.email_list.conversations_on:
+            return  # the conversation view titles the list itself ("Conversations · 37")
+        feed = self.feed
+        title = f"Emails · {feed.filter.label}"
+        triaged = self.session.triaged(feed) if self.session.marks else 0
+        if triaged:
+            title += f" · {triaged:,} of {feed.count:,}{'+' if feed.more else ''} triaged"
+        if self.email_list.border_title != title:  # setting it redraws the list's border
+            self.email_list.border_title = title
+
+    def _email_to_mark(self) -> Email | None:
+        """The email under the cursor (or open full-screen)."""
+        if isinstance(self.focused, BodyView) and self.detail_view.email is not None:
+            return self.detail_view.email
+        return self.email_list.cursor_email
+
+    @guarded
+    def action_mark_menu(self) -> None:
+        email = self._email_to_mark()
+        if email is None:
+            return
+        from tui.screens.mark_menu import CLEAR, MarkMenu
+
+        def chosen(state: str | None) -> None:
+            if state is not None:
+                self._mark(email, None if state == CLEAR else state)
+
+        self.app.push_screen(MarkMenu(self.session.mark_state(email.message_id)), chosen)
+
+    @guarded
+    def action_mark_note(self) -> None:
+        email = self._email_to_mark()
+        if email is None:
+            return
+        from tui.screens.mark_note import MarkNoteScreen
+
+        mark = self.session.marks.get(email.message_id)
+        state = mark.state if mark is not None else "todo"
+
+        def written(note: str | None) -> None:
+            if note is not None:
+                self._mark(email, state, note)
+
+        self.app.push_screen(MarkNoteScreen(state, mark.note if mark is not None else None), written)
+
+    def _mark(self, email: Email, state: str | None, note: str | None = None) -> None:
+        """Mark `email` now; the store keeps it (a note is kept while the state changes)."""
+        if state is not None and note is None and (mark := self.session.marks.get(email.message_id)):
+            note = mark.note
+        self.session.set_mark(email.message_id, state, note)
+        self.email_list.marks_changed()
+        self.detail_view.mark_changed(email.message_id)
+        self._show_triage()
+
     # --- the type filter -------------------------------------------------------------
 
     @guarded
@@ -977,6 +1052,8 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, Screen):
             return self._attachments_shown() is None and self.email_list.cursor_email is not None
         if action in ("copy_menu", "links", "open_linked_record"):
             return self.email_list.cursor_email is not None
+        if action in ("mark_menu", "mark_note"):
+            return self._email_to_mark() is not None
         if action in ("next_hit", "previous_hit"):
             return self._found is not None and not isinstance(self.focused, Input)
         if action == "end_search":

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -20,6 +20,7 @@ from tui.session.rows import EmailRows
 from tui.zoho.models import Email, EmailDetail, Record
 
 if TYPE_CHECKING:
+    from tui.store.marks import Mark
     from tui.store.store import FeedState, MergeResult, Scope, SearchResult, Store
 
 T = TypeVar("T")
@@ -65,6 +66,30 @@ class StoreThread:
         except StoreError as error:
             self._fail(error.message)
             return None
+
+    def write(self, work: Callable[[Store], object]) -> None:
+        """`work(store)` queued on the store's thread now, not awaited: written even when its caller is gone
+        before it runs (a mark, then q at once). A failure is told as `run` tells it."""
+        if self.failed is not None:
+            return
+        loop = asyncio.get_running_loop()
+
+        def done(future: Future[object]) -> None:
+            try:
+                loop.call_soon_threadsafe(self._written, future)
+            except RuntimeError:
+                pass  # the app has closed its loop: nobody left to tell
+
+        self._executor.submit(work, self.store).add_done_callback(done)
+
+    def _written(self, future: Future[object]) -> None:
+        from tui.store.store import StoreError
+
+        error = None if future.cancelled() else future.exception()
+        if isinstance(error, StoreError):
+            self._fail(error.message)
+        elif error is not None:
+            raise error  # a bug: the loop's handler reports it
 
     def _fail(self, message: str) -> None:
         if self.failed is None:
@@ -149,6 +174,17 @@ class RecordKeeper:
                 self.scope, query, module=self.module, record_id=self.record_id, filter_key=filter_key, limit=limit
             )
         )
+
+    async def marks(self) -> dict[str, Mark] | None:
+        """The person's marks on this record's stored emails, by message id."""
+        return await self.thread.run(lambda store: store.marks_for(self.scope, self.module, self.record_id))
+
+    def keep_mark(self, message_id: str, mark: Mark | None) -> None:
+        """Store `mark` on the email (None: clear it), queued at once."""
+        if mark is None:
+            self.thread.write(lambda store: store.clear_mark(self.scope, message_id))
+        else:
+            self.thread.write(lambda store: store.set_mark(self.scope, message_id, mark.state, mark.note, at=mark.at))
 
     async def remember(self, record: Record, *, opened: bool) -> None:
         await self.thread.run(

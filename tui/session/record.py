@@ -23,6 +23,7 @@ from tui.session.filters import EmailFilter
 from tui.session.keeper import RecordKeeper
 from tui.session.pause import Quiet, Wakeable
 from tui.session.rows import EmailRows
+from tui.store.marks import Mark, one_line_note
 from tui.zoho.catalog import USER_EMAILS
 from tui.zoho.client import ZohoClient
 from tui.zoho.errors import ZohoAPIError, ZohoError
@@ -82,6 +83,10 @@ class RecordSession:
         self._wanted: Email | None = None
         self.threads: dict[str, str] = {}  # message id -> thread id, of each detail read (or stored)
         self._stored: set[str] | None = None  # message ids whose detail the store holds (None: not asked yet)
+        # The person's marks by message id: from the store once (`load_marks`), then as they are set.
+        self.marks: dict[str, Mark] = {}
+        self._marks_loaded = False
+        self._marked_here: set[str] = set()  # set or cleared in this launch: newer than what the store says
 
     def __repr__(self) -> str:
         return f"RecordSession({self.record.module}/{self.record.id}, feeds={len(self.feeds)})"
@@ -294,6 +299,38 @@ class RecordSession:
             return None
         rows = EmailRows.from_raw((hit.message_id, hit.item) for hit in result.hits)
         return Found(text, rows, total=result.total, stored=result.stored)
+
+    # --- marks -----------------------------------------------------------------------
+
+    async def load_marks(self) -> bool:
+        """The marks the store keeps on this record's emails, once; True when it added any."""
+        if self._marks_loaded or self.keeper is None:
+            return False
+        self._marks_loaded = True
+        stored = await self.keeper.marks() or {}
+        fresh = {m: mark for m, mark in stored.items() if m not in self._marked_here}
+        self.marks.update(fresh)
+        return bool(fresh)
+
+    def mark_state(self, message_id: str) -> str | None:
+        mark = self.marks.get(message_id)
+        return mark.state if mark is not None else None
+
+    def set_mark(self, message_id: str, state: str | None, note: str | None = None) -> None:
+        """Mark an email (`state` None clears it): in memory, and queued for the store at once."""
+        self._marked_here.add(message_id)
+        if state is None:
+            self.marks.pop(message_id, None)
+            mark = None
+        else:
+            mark = self.marks[message_id] = Mark(state, one_line_note(note), self.clock.time())
+        if self.keeper is not None:
+            self.keeper.keep_mark(message_id, mark)
+
+    def triaged(self, feed: EmailFeed) -> int:
+        """How many emails of `feed` carry a mark."""
+        ids = feed.ids
+        return sum(1 for message_id in self.marks if message_id in ids)
 
     # --- details ---------------------------------------------------------------------
 

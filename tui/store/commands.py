@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     from tui.export_file import Output
+    from tui.store.marks import Mark
     from tui.store.store import FeedState, Scope, Store, StoreStats
 
 COMMANDS = ("store", "search")
@@ -235,6 +236,30 @@ def local_time(epoch: int | None) -> str:
         return "—"
 
 
+# --- crm-emails export --marks -------------------------------------------------------------------
+
+
+def marks_of_org(profile: str, grant_fingerprint: str, fallback_key: str, module: str, record_id: str
+                 ) -> dict[str, Mark] | None:
+    """The local marks on a record's emails in the org these credentials reach (as the app names it:
+    the org it was told, else `fallback_key`); None when the store keeps nothing for that org."""
+    from tui.store.store import org_fact
+
+    if not _location().exists():
+        return None
+    with _open(check=False) as store:
+        org_key = store.recall(org_fact(grant_fingerprint)) or fallback_key
+        scope = next((s for s in store.scopes(profile, demo=False) if s.org_key == org_key), None)
+        return store.marks_for(scope, module, record_id) if scope is not None else None
+
+
+def marks_sentence(marked: int, marks: dict[str, Mark] | None) -> str:
+    """What --marks added, for stderr."""
+    if marks is None:
+        return "No marks are kept for this org on this machine: written without any."
+    return f"{plural(marked, 'email')} with a local mark (--marks)."
+
+
 # --- crm-emails export --from-store ------------------------------------------------------------
 
 
@@ -255,6 +280,7 @@ def export_from_store(args: argparse.Namespace, output: Output) -> int:
                 if found is not None:
                     scope, feed = found
                     details = store.details_for(scope, [i.get("message_id") for i in feed.items]) if args.bodies else {}
+                    marks = store.marks_for(scope, module, args.record_id) if args.marks else {}
     except StoreError as error:
         print(f"crm-emails: {error.message}", file=sys.stderr)
         return 1
@@ -272,6 +298,9 @@ def export_from_store(args: argparse.Namespace, output: Output) -> int:
             lacking += detail is None
             row = {**item, **(detail or {})}
         rows.append(row)
+    from tui.store.marks import with_marks
+
+    with_marks(rows, marks)
     try:
         output.write_page(rows, None)
         output.finish()
@@ -283,6 +312,8 @@ def export_from_store(args: argparse.Namespace, output: Output) -> int:
         return 1
     print(f"Exported {plural(len(feed.items), 'email')} from the local store (no API call). {sync_sentence(feed.state)}",
           file=sys.stderr)
+    if args.marks:
+        print(marks_sentence(sum("mark" in row for row in rows), marks), file=sys.stderr)
     if lacking:
         print(f"{plural(lacking, 'email')} lacked a stored body: export without --from-store to fetch "
               f"{'it' if lacking == 1 else 'them'}.", file=sys.stderr)

@@ -29,10 +29,11 @@ from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 
+from tui.store.marks import MARK_STATES
+
 STATUS_KINDS = ("sent", "opened", "clicked", "bounced", "failed", "scheduled", "draft", "delivered", "received")
 # `status:draft` also matches Zoho's `drafts` (its type parameter's spelling).
 STATUS_ALIASES: dict[str, tuple[str, ...]] = {"draft": ("draft", "drafts")}
-MARK_STATES = ("done", "flagged", "todo")
 HAS_VALUES = {"attachment": "attachment", "attachments": "attachment"}
 
 

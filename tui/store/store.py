@@ -30,7 +30,8 @@ from typing import Any
 
 from tui.store import files
 from tui.store.columns import ItemColumns, body_text, item_columns, pack, unpack
-from tui.store.query import MARK_STATES, Query, parse
+from tui.store.marks import MARK_STATES, Mark, one_line_note
+from tui.store.query import Query, parse
 from tui.store.schema import CREATE_FTS, FTS_INSERT, MIGRATIONS, SEARCH_INDEX_VERSION, Migration
 from tui.store.search import FOLD_FUNCTION, conditions, fold
 from tui.zoho.models import Record
@@ -43,6 +44,11 @@ _CHUNK = 500  # ids bound in one IN (...) list
 NO_FULL_TEXT = (
     "full-text search is unavailable in this Python's SQLite: searching with LIKE, slower on big stores"
 )
+
+
+def org_fact(grant_fingerprint: str) -> str:
+    """The key of the fact naming the org a grant reaches (`Store.recall`): the app keeps it, export reads it."""
+    return f"org-of:{grant_fingerprint}"
 
 
 class StoreError(Exception):
@@ -109,13 +115,6 @@ class MergeResult:
     new: int  # emails that were not in the feed, now on top
     updated: int  # emails already in the feed, updated in place
     overlapped: bool  # the batch met what was stored: stop reading pages
-
-
-@dataclass(frozen=True, slots=True)
-class Mark:
-    state: str  # done, flagged, todo
-    note: str | None
-    at: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -625,16 +624,19 @@ class Store:
 
     # --- marks ---------------------------------------------------------------------------------------
 
-    def set_mark(self, scope: Scope, message_id: str, state: str, note: str | None = None) -> None:
-        """Mark an email done, flagged or todo (replacing its mark), with an optional one-line note."""
+    def set_mark(
+        self, scope: Scope, message_id: str, state: str, note: str | None = None, *, at: float | None = None
+    ) -> None:
+        """Mark an email done, flagged or todo (replacing its mark), with an optional one-line note;
+        `at` is when (default: the store's clock)."""
         if state not in MARK_STATES:
             raise ValueError(f"a mark is one of {', '.join(MARK_STATES)}, not {state!r}")
-        note = " ".join(note.split()) if note else None
         with self._write() as db:
             db.execute(
                 "INSERT INTO marks (scope_id, message_id, state, note, at) VALUES (?, ?, ?, ?, ?) "
                 "ON CONFLICT (scope_id, message_id) DO UPDATE SET state = excluded.state, note = excluded.note, "
-                "at = excluded.at", (scope.id, message_id, state, note or None, self.clock()))
+                "at = excluded.at",
+                (scope.id, message_id, state, one_line_note(note), self.clock() if at is None else at))
 
     def clear_mark(self, scope: Scope, message_id: str) -> None:
         with self._write() as db:

@@ -20,7 +20,7 @@ import io
 import os
 import time
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
 
     from tui.session.conversations import Conversation
+    from tui.store.marks import Mark
 
 # Imported where first used (tui.render.detail, tui.render.lines and html2text behind them, the
 # process pool): none of it is on screen before the first email is, and start-up should not wait.
@@ -293,6 +294,7 @@ class EmailDetailView(Vertical):
         "email-detail--subject",
         "email-detail--bounced",
         "email-detail--note",
+        "email-detail--mark",
     }
 
     DEFAULT_CSS = """
@@ -319,6 +321,9 @@ class EmailDetailView(Vertical):
         color: $text-muted;
         text-style: italic;
     }
+    EmailDetailView > .email-detail--mark {
+        text-style: bold;
+    }
     EmailDetailView ErrorPanel {
         margin: 0;
     }
@@ -327,8 +332,10 @@ class EmailDetailView(Vertical):
     }
     """
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, mark_of: Callable[[str], Mark | None] | None = None, id: str | None = None) -> None:
+        """`mark_of(message_id)`: the person's mark on an email, shown in its header."""
         super().__init__(id=id)
+        self._mark_of = mark_of or (lambda _message_id: None)
         self.border_title = "Email"
         self.email: Email | None = None
         self.detail: EmailDetail | None = None
@@ -391,6 +398,7 @@ class EmailDetailView(Vertical):
             "subject": style("email-detail--subject", partial=True),
             "bounced": style("email-detail--bounced", partial=True),
             "note": style("email-detail--note", partial=True),
+            "mark": style("email-detail--mark", partial=True),
         }
 
     # --- what is shown ---------------------------------------------------------------
@@ -517,14 +525,15 @@ class EmailDetailView(Vertical):
     def _header_at(self, width: int) -> list[Strip] | None:
         """The headers drawn at `width` (from the cache when drawn before); None when they are on screen."""
         assert self.email is not None
-        key = (self.email, self.detail, width, self.app.theme)
+        mark = self._mark_of(self.email.message_id)
+        key = (self.email, self.detail, width, self.app.theme, mark)
         if key == self._header_shown:
             return None
         lines = self._headers.get(key)
         if lines is None:
             from tui.render.detail import header_renderable
 
-            lines = render_strips(header_renderable(self.email, self.detail, self._styles()), width)
+            lines = render_strips(header_renderable(self.email, self.detail, self._styles(), mark), width)
             self._headers[key] = lines
         self._header_shown = key
         return lines
@@ -540,6 +549,13 @@ class EmailDetailView(Vertical):
             return []
         width = self.body.text_width
         return [*self._header_lines, Strip([Segment("─" * width, self._styles()["label"])], width)]
+
+    def mark_changed(self, message_id: str) -> None:
+        """The person's mark on `message_id` changed: its header shows the new one."""
+        if self.email is not None and self.email.message_id == message_id and self.state != "blank":
+            self._update_header()
+            if self.header_inline and self.state == "detail":
+                self._show_body(keep_position=True)  # the headers scroll with the body: it carries them
 
     def _note_lines(self, note: str) -> list[Strip]:
         return render_strips(Text(note, style=self._styles()["note"]), self.body.text_width)

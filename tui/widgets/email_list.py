@@ -24,7 +24,16 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Static
 
-from tui.render.rows import COLUMNS, LABELS, MIN_TIME_WIDTH, RowStyles, column_widths, row_cells, time_width
+from tui.render.rows import (
+    COLUMNS,
+    LABELS,
+    MARK_GLYPHS,
+    MIN_TIME_WIDTH,
+    RowStyles,
+    column_widths,
+    row_cells,
+    time_width,
+)
 from tui.widgets.conversation_table import ConversationTable
 from tui.widgets.error_panel import ErrorPanel
 from tui.widgets.guard import guarded
@@ -61,7 +70,13 @@ class EmailTable(RowTable[Email]):
         Binding("ctrl+u", "half_page(-1)", "Half a page up", show=False, id="email_list.half_up"),
     ]
 
-    COMPONENT_CLASSES = {"email-table--bounced", "email-table--muted"}
+    COMPONENT_CLASSES = {
+        "email-table--bounced",
+        "email-table--muted",
+        "email-table--done",
+        "email-table--flagged",
+        "email-table--todo",
+    }
 
     DEFAULT_CSS = """
     EmailTable {
@@ -77,11 +92,25 @@ class EmailTable(RowTable[Email]):
     EmailTable > .email-table--muted {
         color: $text-muted;
     }
+    EmailTable > .email-table--done {
+        color: $text-success;
+    }
+    EmailTable > .email-table--flagged {
+        color: $text-warning;
+        text-style: bold;
+    }
+    EmailTable > .email-table--todo {
+        color: $text-accent;
+        text-style: bold;
+    }
     """
 
-    def __init__(self, *, now: Callable[[], datetime], id: str | None = None) -> None:
+    def __init__(
+        self, *, now: Callable[[], datetime], mark_of: Callable[[str], str | None] | None = None, id: str | None = None
+    ) -> None:
         super().__init__(id=id)
         self._now = now
+        self._mark_of = mark_of or (lambda _message_id: None)
         self.time_width = MIN_TIME_WIDTH
 
     def column_labels(self) -> list[Text]:
@@ -95,8 +124,10 @@ class EmailTable(RowTable[Email]):
         styles = RowStyles(
             bounced=self.component_style("email-table--bounced", partial=True),
             muted=self.component_style("email-table--muted", partial=True),
+            marks={state: self.component_style(f"email-table--{state}", partial=True) for state in MARK_GLYPHS},
         )
-        return row_cells(row, dict(zip(COLUMNS, widths)), styles, now=self._now())
+        mark = self._mark_of(row.message_id)
+        return row_cells(row, dict(zip(COLUMNS, widths)), styles, now=self._now(), mark=mark)
 
     @guarded
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -179,11 +210,18 @@ class EmailList(Vertical):
         def can_replace(self, message: Message) -> bool:
             return isinstance(message, EmailList.NearEnd)
 
-    def __init__(self, *, now: Callable[[], datetime] | None = None, id: str | None = None) -> None:
-        """`now` tells the local date and time (whether a row's date shows its year); the app's clock."""
+    def __init__(
+        self,
+        *,
+        now: Callable[[], datetime] | None = None,
+        mark_of: Callable[[str], str | None] | None = None,
+        id: str | None = None,
+    ) -> None:
+        """`now` tells the local date and time (whether a row's date shows its year); the app's clock.
+        `mark_of(message_id)` is the person's mark on an email (done, flagged, todo or None)."""
         super().__init__(id=id)
         self._now = now or (lambda: datetime.now().astimezone())
-        self._table = EmailTable(now=self._now, id="email-table")
+        self._table = EmailTable(now=self._now, mark_of=mark_of, id="email-table")
         self._conversations = ConversationTable(now=self._now, id="conversation-table")
         self._ids: set[str] = set()  # the message ids shown: a page retried or overlapping adds no duplicate
 
@@ -263,7 +301,7 @@ class EmailList(Vertical):
             self._ids = {e.message_id for e in emails}
             if cursor_id in self._ids:
                 row = next(i for i, e in enumerate(emails) if e.message_id == cursor_id)
-        self._set_time_width(time_width(emails))
+        self._set_time_width(time_width(emails, self._now()))
         table.show_rows(emails, cursor_row=row, scroll_y=scroll_y)
         self.set_class(not emails, "-empty")
         self.call_after_refresh(self.check_near_end)
@@ -280,8 +318,8 @@ class EmailList(Vertical):
                 fresh.append(email)
         if not fresh:
             return 0
-        if self.table.time_width < time_width(fresh):
-            self._set_time_width(time_width(fresh))
+        if self.table.time_width < (width := time_width(fresh, self._now())):
+            self._set_time_width(width)
         self.table.append_rows(fresh)
         self.set_class(False, "-empty")
         self.call_after_refresh(self.check_near_end)
@@ -291,6 +329,10 @@ class EmailList(Vertical):
         if width != self.table.time_width:
             self.table.time_width = width
             self.table.columns_changed()
+
+    def marks_changed(self) -> None:
+        """A mark was set or cleared: draw the rows in view again."""
+        self.table.columns_changed()
 
     def set_note(self, note: str | Text) -> None:
         """What an empty list says in its middle: "loading emails…", "No emails on this record."."""

@@ -23,11 +23,12 @@ DROP_FIRST = (
     "search_everywhere",
     "open_picker",
     "switch_pane",
+    "mark_menu",
+    "copy_menu",  # m and y are in help; Enter is how a newcomer opens an email
     "open_email",
     "search",
     "choose_filter",
     "refresh",
-    "copy_menu",
 )
 # What a key takes besides its key and description: the padding around them (FooterKey's CSS).
 _KEY_PADDING = 3

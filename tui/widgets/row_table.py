@@ -137,7 +137,7 @@ class RowTable(ScrollView, Generic[RowT], can_focus=True, inherit_bindings=False
         raise NotImplementedError
 
     def column_widths(self, width: int) -> Sequence[int]:
-        """Each column's content width (padding excluded) for a table `width` cells wide."""
+        """Each column's content width (padding excluded) for a table `width` cells wide; 0 leaves it out."""
         raise NotImplementedError
 
     def render_cells(self, row: RowT, widths: Sequence[int]) -> Sequence[RenderableType]:
@@ -434,6 +434,8 @@ class RowTable(ScrollView, Generic[RowT], can_focus=True, inherit_bindings=False
         segments: list[Segment] = []
         used = 0
         for column, (cell, cell_width) in enumerate(zip(cells, widths)):
+            if not cell_width:
+                continue  # a column left out at this width: not even its padding
             pre = row_style + Style.from_meta({"row": row, "column": column}) + component
             segments.extend(self._cell_segments(cell, cell_width, pre, post))
             used += cell_width + 2 * pad

@@ -62,7 +62,7 @@ class SearchBar(Horizontal):
     def compose(self) -> ComposeResult:
         yield Static("/", id="search-slash")
         yield SearchInput(
-            placeholder='words, "a phrase", from: to: subject: status: has:attachment before: after:',
+            placeholder='words, "a phrase", from: to: subject: status: is:done has:attachment before: after:',
             compact=True,
             id="search-input",
         )
