@@ -33,6 +33,7 @@ from tui.session.clock import Clock, SystemClock
 from tui.session.connection import ConnectionStatus
 from tui.session.directory import OrgDirectory
 from tui.session.keeper import RecordKeeper, StoreThread
+from tui.session.watch import DEFAULT_WATCH_S, Watch
 from tui.widgets.error_panel import BUG_HINT, unexpected
 from tui.zoho.catalog import STANDARD_BY_NAME
 from tui.zoho.errors import AuthError, ZohoError
@@ -87,9 +88,12 @@ class CrmEmailsApp(App[None]):
         clock: Clock | None = None,
         use_store: bool = True,
         store_path: Path | None = None,
+        watch: Watch | None = None,
+        watch_bell: bool = False,
     ) -> None:
         """`use_store=False` keeps nothing on disk (--no-store: the store is in memory for this launch);
-        `store_path` overrides where the store is."""
+        `store_path` overrides where the store is; `watch` syncs the open record's page one on that
+        interval (--watch), `watch_bell` rings on new emails when it does (--watch-bell)."""
         super().__init__()
         self._connect = connect
         self.start = start
@@ -111,6 +115,9 @@ class CrmEmailsApp(App[None]):
         self.connection = ConnectionStatus(self.clock)
         # A record opened by id while Zoho could not be asked its name: asked once more when a call succeeds.
         self._name_later: tuple[str, str] | None = None
+        # The open record's watch (None: off), and what the palette's toggle turns on.
+        self.watching: Watch | None = watch
+        self.watch_preset = watch or Watch(DEFAULT_WATCH_S, bell=watch_bell)
 
     # --- start-up ------------------------------------------------------------------------
 
@@ -474,8 +481,12 @@ def run_app(
     demo: bool = False,
     profile: str | None = None,
     use_store: bool = True,
+    watch: Watch | None = None,
+    watch_bell: bool = False,
 ) -> int:
     """Run the app in this terminal until the person quits; the exit code."""
-    app = CrmEmailsApp(connect, start=start, demo=demo, profile=profile, use_store=use_store)
+    app = CrmEmailsApp(
+        connect, start=start, demo=demo, profile=profile, use_store=use_store, watch=watch, watch_bell=watch_bell
+    )
     app.run()
     return app.return_code or 0

@@ -96,6 +96,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-store", action="store_true", help="keep nothing on disk: no local store (env CRM_EMAILS_NO_STORE=1)"
     )
     parser.add_argument("target", nargs="*", metavar="MODULE RECORD_ID | URL", help="the record to open (default: the record picker)")
+    parser.add_argument(
+        "--watch",
+        type=_watch_seconds,
+        metavar="SECONDS",
+        help="sync the open record's newest emails every SECONDS (60 or more; one API call each)",
+    )
+    parser.add_argument("--watch-bell", action="store_true", help="ring the terminal bell when watching finds new emails")
     _connection_options(parser, defaults=True)
     return parser
 
@@ -208,6 +215,16 @@ def _port(text: str) -> int:
     return port
 
 
+def _watch_seconds(text: str) -> int:
+    from tui.session.watch import WatchError, watch_interval
+
+    try:
+        return watch_interval(float(text))
+    except ValueError as error:
+        reason = str(error) if isinstance(error, WatchError) else "give the interval in seconds, for example --watch 120"
+        raise argparse.ArgumentTypeError(reason) from None
+
+
 def _milliseconds(text: str) -> int:
     value = int(text)
     if value < 0:
@@ -227,7 +244,7 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
 
 def _skip_option_values(argv: Sequence[str]) -> list[str]:
     """The words of argv that are not values of the top-level options taking one."""
-    takes_value = {"--profile", "--dc", "--api-domain", "--accounts-url", "--api-version"}
+    takes_value = {"--profile", "--dc", "--api-domain", "--accounts-url", "--api-version", "--watch"}
     words, skip = [], False
     for arg in argv:
         if skip:
@@ -352,8 +369,22 @@ def run_app(args: argparse.Namespace) -> int:
     from tui import store
     from tui.app import run_app as run
 
+    from tui.session.watch import Watch
+
     profile = None if args.demo else args.profile
-    return run(connect, start=start, demo=args.demo, profile=profile, use_store=store.enabled(args)) or 0
+    watch = Watch(args.watch, bell=args.watch_bell) if args.watch else None
+    return (
+        run(
+            connect,
+            start=start,
+            demo=args.demo,
+            profile=profile,
+            use_store=store.enabled(args),
+            watch=watch,
+            watch_bell=args.watch_bell,
+        )
+        or 0
+    )
 
 
 # --- auth ----------------------------------------------------------------------
