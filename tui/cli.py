@@ -76,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Read the emails of a Zoho CRM record in a terminal.",
         epilog=(
             "commands (run `crm-emails COMMAND --help`):\n"
-            "  auth login|status|logout   connect a Zoho org (credentials go to the OS keyring)\n"
+            "  auth login|status|logout   connect a Zoho org (credentials go to the keyring)\n"
             "  export MODULE RECORD_ID    every email of a record as JSON Lines\n"
             "  sandbox                    run the fake Zoho on loopback\n"
             "  search QUERY               search the stored emails (no API call)\n"
@@ -494,7 +494,8 @@ async def auth_login(args: argparse.Namespace) -> int:
         report = sys.stderr
     else:
         await asyncio.to_thread(credentials.store, creds)
-        print(f"Stored profile {args.profile!r} in the OS keyring (data center {dc}).")
+        backend = await asyncio.to_thread(credentials.keyring_backend)
+        print(f"Stored profile {args.profile!r} in {backend} (data center {dc}).")
         report = sys.stdout
     # These credentials, not whatever ZOHO_* variables the environment holds (they would win in resolve).
     async with client_from_credentials(creds, api_version=args.api_version) as client:
@@ -553,13 +554,20 @@ async def report_org(client: ZohoClient, stream: TextIO | None = None) -> None:
 
 
 async def auth_status(args: argparse.Namespace) -> int:
+    import asyncio
+
     from tui.render.safe import one_line
     from tui.connect import client_from_credentials, resolve_credentials
     from tui.zoho.errors import ZohoError
 
     creds = await resolve_credentials(**connection(args))
-    where = {"env": "environment variables", "keyring": f"the OS keyring (profile {creds.profile!r})"}
-    print(f"Credentials: {where.get(creds.source, creds.source)}")
+    if creds.source == "keyring":
+        from tui import credentials as keyrings
+
+        backend = await asyncio.to_thread(keyrings.keyring_backend)
+        print(f"Credentials: {one_line(backend)} (profile {creds.profile!r})")
+    else:
+        print(f"Credentials: {'environment variables' if creds.source == 'env' else creds.source}")
     print(f"Data center: {creds.dc}")
     print(f"Accounts: {one_line(creds.accounts_url)}")
     print(f"Client ID: {mask(creds.client_id)}")

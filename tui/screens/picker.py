@@ -152,6 +152,8 @@ class PickerScreen(OnCrmApp, Screen[None]):
         Binding("tab", "app.focus_next", "Next pane", id="picker.next_pane"),
         Binding("shift+tab", "app.focus_previous", "Previous pane", show=False, id="picker.previous_pane"),
         Binding("f1", "app.help", "Help", id="picker.help"),
+        # q types into the search box: the footer says how to quit here.
+        Binding("ctrl+q", "app.quit", "Quit", priority=True, id="picker.quit"),
     ]
 
     def __init__(self) -> None:

@@ -80,7 +80,7 @@ class RecordScreen(OnCrmApp, Screen):
         Binding("slash", "search", "Search", key_display="/", id="record.search"),
         Binding("n", "next_hit", "Next hit", show=False, id="record.next_hit"),
         Binding("N", "previous_hit", "Previous hit", show=False, id="record.previous_hit"),
-        Binding("tab", "switch_pane", "Switch pane", id="record.switch_pane"),
+        Binding("tab,shift+tab", "switch_pane", "Switch pane", id="record.switch_pane"),
         Binding("escape", "back_to_list", "Back to list", id="record.back"),
         # Escape also ends a search, then stops loading every email (the first that applies acts).
         Binding("escape", "end_search", "End search", id="record.end_search"),
