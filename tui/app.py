@@ -217,7 +217,7 @@ class CrmEmailsApp(App[None]):
         if known is not None:
             return known  # opened before in this launch, or lately: its name is known
         try:
-            record = await self._fetch_named(module, record_id)
+            record = await self.fetch_named(module, record_id)
         except AuthError as error:
             self.show_auth_problem(error)
             return None
@@ -227,7 +227,9 @@ class CrmEmailsApp(App[None]):
             record = None
         return record or Record(module, record_id)
 
-    async def _fetch_named(self, module: str, record_id: str) -> Record | None:
+    async def fetch_named(self, module: str, record_id: str) -> Record | None:
+        """The record with its name; None when Zoho has no such record in `module` (or a custom module
+        names its records by no field the module list knows)."""
         assert self.client is not None
         assert self.directory is not None
         name_field = None
@@ -245,7 +247,7 @@ class CrmEmailsApp(App[None]):
         from tui.screens.record import RecordScreen
 
         try:
-            record = await self._fetch_named(module, record_id)
+            record = await self.fetch_named(module, record_id)
         except Exception:  # noqa: BLE001 - the id stays in the header; the record screen shows errors of its own
             return
         if record is None or not record.name:
