@@ -90,10 +90,12 @@ class CrmEmailsApp(App[None]):
         store_path: Path | None = None,
         watch: Watch | None = None,
         watch_bell: bool = False,
+        keymap_path: Path | None = None,
     ) -> None:
         """`use_store=False` keeps nothing on disk (--no-store: the store is in memory for this launch);
         `store_path` overrides where the store is; `watch` syncs the open record's page one on that
-        interval (--watch), `watch_bell` rings on new emails when it does (--watch-bell)."""
+        interval (--watch), `watch_bell` rings on new emails when it does (--watch-bell); `keymap_path`
+        overrides where the person's keymap.toml is read from."""
         super().__init__()
         self._connect = connect
         self.start = start
@@ -118,6 +120,7 @@ class CrmEmailsApp(App[None]):
         # The open record's watch (None: off), and what the palette's toggle turns on.
         self.watching: Watch | None = watch
         self.watch_preset = watch or Watch(DEFAULT_WATCH_S, bell=watch_bell)
+        self.keymap_path = keymap_path
 
     # --- start-up ------------------------------------------------------------------------
 
@@ -128,7 +131,22 @@ class CrmEmailsApp(App[None]):
 
     def on_mount(self) -> None:
         self.set_interval(NOTE_REFRESH_S, self._update_note)
+        self._load_keymap()
         self.connect()
+
+    def _load_keymap(self) -> None:
+        """The person's keymap.toml over the default keys; what is wrong with it is said, never a crash."""
+        from tui.keymap import keymap_path, read_keymap
+
+        path = self.keymap_path or keymap_path()
+        try:
+            keymap, problem = read_keymap(path)
+        except Exception as error:  # noqa: BLE001 - a keymap is never worth not starting
+            keymap, problem = {}, f"{path} could not be used ({type(error).__name__}); the default keys are used."
+        if keymap:
+            self.set_keymap(keymap)
+        if problem:
+            self.notify(problem, title="Your keymap", severity="warning", timeout=15, markup=False)
 
     async def on_unmount(self) -> None:
         # What was read is written before the file closes (the last record opened is remembered too).

@@ -185,6 +185,11 @@ def build_command_parser(command: str | None = None) -> argparse.ArgumentParser:
     sandbox.add_argument(
         "--faults", default="", metavar="SPEC", help="e.g. 429=0.1,500=0.05,drop=0.02,expire=100 (also latency=MS)"
     )
+    sandbox.add_argument(
+        "--env",
+        action="store_true",
+        help='print only the export lines for a sandbox on --host/--port (started apart), and exit: eval "$(crm-emails sandbox --env)"',
+    )
     if command in (None, "store", "search"):  # their parsers import the store's commands
         from tui.store.commands import add_parsers
 
@@ -851,6 +856,13 @@ def run_sandbox(args: argparse.Namespace) -> int:
     from tui.sandbox.app import Sandbox
     from tui.sandbox.server import SandboxServer
 
+    if args.env:
+        # No server: the lines for one started apart on the same fixed port (0 would be a port nobody knows).
+        if args.port == 0:
+            raise CliUsageError("--env needs the fixed --port the sandbox runs on (not 0)")
+        host = f"[{args.host}]" if ":" in args.host else args.host
+        print("\n".join(sandbox_exports(f"http://{host}:{args.port}")))
+        return 0
     sandbox = Sandbox(data.DEFAULT_SEED if args.seed is None else args.seed, faults=sandbox_faults(args))
     server = SandboxServer(sandbox, host=args.host, port=args.port)
     server.start()
@@ -874,23 +886,35 @@ def sandbox_faults(args: argparse.Namespace) -> Faults:
     return faults
 
 
-def sandbox_banner(url: str) -> str:
-    """Shell lines that point crm-emails at the sandbox, then records worth opening."""
+def sandbox_exports(url: str) -> list[str]:
+    """The `export` lines that point crm-emails at a sandbox on `url` (what `sandbox --env` prints)."""
     import shlex
 
     from tui.sandbox import data
 
-    lines = [
-        "# crm-emails sandbox: a fake Zoho Accounts + CRM. Point the app at it with:",
+    return [
         f"export ZOHO_CLIENT_ID={shlex.quote(data.CLIENT_ID)}",
         f"export ZOHO_CLIENT_SECRET={shlex.quote(data.CLIENT_SECRET)}",
         f"export ZOHO_REFRESH_TOKEN={shlex.quote(data.REFRESH_TOKEN)}",
         f"export ZOHO_API_DOMAIN={shlex.quote(url)}",
         f"export ZOHO_ACCOUNTS_URL={shlex.quote(url)}",
+    ]
+
+
+def sandbox_banner(url: str) -> str:
+    """Shell lines that point crm-emails at the sandbox, then records worth opening."""
+    from tui.sandbox import data
+
+    lines = [
+        "# crm-emails sandbox: a fake Zoho Accounts + CRM. Point the app at it with:",
+        *sandbox_exports(url),
         "# records worth opening:",
     ]
     for label, (module, record_id) in (
         ("250 emails, every kind", data.LEAD_MAIN),
+        ("one email", data.LEAD_ONE),
+        ("10 emails: exactly one page", data.LEAD_TEN),
+        ("11 emails: one page and one more", data.LEAD_ELEVEN),
         ("5,000 emails", data.LEAD_BULK),
         ("50,000 emails", data.CONTACT_HUGE),
         ("no emails (HTTP 204)", data.LEAD_EMPTY),

@@ -7,7 +7,7 @@ from textual.widgets import Input, OptionList
 
 from tests.app.helpers import make_demo_app, paste, settle, type_text, wait_for_screen
 from tests.app.test_picker import DEBOUNCE, note, plain, result_lines, searches
-from tui.sandbox.data import CONTACT_HOSTILE, LEAD_MAIN
+from tui.sandbox.data import CONTACT_HOSTILE
 from tui.screens.picker import PickerScreen, TryIn
 from tui.screens.record import RecordScreen
 from tui.zoho.models import Record
@@ -115,12 +115,3 @@ async def test_a_second_miss_offers_only_the_modules_not_tried(tmp_path):
         offered = [c.module.api_name for c in picker.choices if isinstance(c, TryIn)]
         assert "Leads" not in offered and "Accounts" not in offered and "Contacts" in offered
 
-
-async def test_a_pasted_id_of_the_highlighted_module_opens_at_once(tmp_path):
-    app, sandbox = make_demo_app(state_dir=tmp_path)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for_screen(pilot, PickerScreen)
-        await paste(pilot, LEAD_MAIN[1])
-        screen = await wait_for_screen(pilot, RecordScreen)
-        assert screen.record.name == "Ada Lovelace"
-        assert len(record_calls(sandbox, LEAD_MAIN[1])) == 1
