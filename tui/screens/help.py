@@ -77,7 +77,6 @@ def goes_nowhere(node: object, action: str) -> bool:
 OUR_LABELS = {
     "app.focus_next": "Next pane",
     "app.focus_previous": "Previous pane",
-    "screen.copy_text": "Copy the selected text",
 }
 
 

@@ -351,7 +351,7 @@ class PickerScreen(OnCrmApp, Screen[None]):
         recent = self.recent_records
         if recent and not self._browsing_module:
             self._show_records(recent, with_modules=True)
-            self._set_note("Recent records · type to search")
+            self._set_note(f"Recent records · {self._scope_hint()}")
             return
         directory = self.crm.directory
         cached = directory.first_records_known(self.module.api_name) if directory else None
@@ -360,10 +360,13 @@ class PickerScreen(OnCrmApp, Screen[None]):
         else:
             self.browse(self.module, delay=SEARCH_DELAY_S if self._browsing_module else 0.0)
 
+    def _scope_hint(self) -> str:
+        return "ctrl+s: one module" if self.everywhere else "ctrl+s: every module"
+
     def _show_first_records(self, records: list[Record]) -> None:
         self._show_records(records)
         if records:
-            self._set_note(f"The first {self.module.label} · type to search")
+            self._set_note(f"The first {self.module.label} · {self._scope_hint()}")
         else:
             self._set_note(f"No {self.module.label} yet.")
 

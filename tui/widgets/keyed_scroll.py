@@ -9,6 +9,8 @@ from __future__ import annotations
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 
+from tui.widgets.guard import guarded
+
 SCROLL_BINDINGS = [
     Binding("j,down", "scroll_down", "Scroll down", show=False, id="scroll.down"),
     Binding("k,up", "scroll_up", "Scroll up", show=False, id="scroll.up"),
@@ -25,20 +27,26 @@ class KeyedScroll(VerticalScroll):
     BINDINGS = SCROLL_BINDINGS
 
     # Without animation: a key moves the view at once (and a test reads where it went).
+    @guarded
     def action_scroll_down(self) -> None:
         self.scroll_relative(y=1, animate=False)
 
+    @guarded
     def action_scroll_up(self) -> None:
         self.scroll_relative(y=-1, animate=False)
 
+    @guarded
     def action_page_down(self) -> None:
         self.scroll_page_down(animate=False)
 
+    @guarded
     def action_page_up(self) -> None:
         self.scroll_page_up(animate=False)
 
+    @guarded
     def action_scroll_home(self) -> None:
         self.scroll_home(animate=False)
 
+    @guarded
     def action_scroll_end(self) -> None:
         self.scroll_end(animate=False)
