@@ -347,7 +347,9 @@ def test_auth_login_status_logout_against_the_sandbox(sandbox_env, tmp_path):
 
     status = crm_emails("auth", "status", env=env)
     assert status.returncode == 0, status.stderr
-    assert "OS keyring" in status.stdout and "Refresh: works" in status.stdout
+    assert "Credentials: the keyring backend file_keyring.FileKeyring (profile 'default')" in status.stdout
+    assert "Refresh: works" in status.stdout
+    assert "in the keyring backend file_keyring.FileKeyring (data center eu)" in login.stdout
     (entry,) = json.loads((keyring_dir / "store.json").read_text()).values()
     secrets = json.loads(entry)
     for name in ("client_secret", "refresh_token", "access_token"):

@@ -34,8 +34,10 @@ def stored(backend, profile="default", **fields):
 
 
 def assert_ways_out(error: CredentialsError):
+    """The ways out are said once, in the hint; the message says only what failed."""
     for way in WAYS_OUT:
-        assert way in error.message, way
+        assert way in error.hint, way
+        assert way not in error.message, way
 
 
 def assert_no_secret(*texts: str):
@@ -142,7 +144,7 @@ def test_nothing_anywhere_is_no_credentials(memory_keyring):
     error = caught.value
     assert error.code == "NO_CREDENTIALS"
     assert "ZOHO_CLIENT_SECRET" in error.message and "ZOHO_REFRESH_TOKEN" in error.message
-    assert "auth login" in error.message
+    assert "auth login" in error.hint and "auth login" not in error.message  # said once
 
 
 @pytest.mark.parametrize("text", ["not json", "[]", '{"client_id": "x"}', '{"client_id": 1, "client_secret": "s", "refresh_token": "r"}'])
@@ -352,3 +354,22 @@ def test_environment_credentials_come_with_their_cached_token(fail_keyring, tmp_
     assert again.api_domain == "https://www.zohoapis.eu" and not again.api_domain_pinned
     pinned = resolve(env=dict(ENV, ZOHO_API_DOMAIN="https://pinned.example"))
     assert pinned.api_domain == "https://pinned.example" and pinned.api_domain_pinned
+
+
+def test_the_keyring_is_named_for_what_it_is():
+    class PlaintextKeyring:
+        file_path = "/home/ada/.local/share/python_keyring/keyring_pass.cfg"
+
+    class SecretService:
+        pass
+
+    class ChainerBackend:
+        backends = [PlaintextKeyring()]
+
+    assert credentials.describe_backend(PlaintextKeyring()) == (
+        "a plaintext file keyring, unencrypted (/home/ada/.local/share/python_keyring/keyring_pass.cfg)"
+    )
+    assert credentials.describe_backend(SecretService()) == "the desktop keyring (Secret Service)"
+    assert credentials.describe_backend(ChainerBackend()).startswith("a plaintext file keyring")
+    assert "OS keyring" not in credentials.describe_backend(object())
+    assert credentials.describe_backend(object()) == "the keyring backend builtins.object"

@@ -30,6 +30,7 @@ from tui.session.clock import Clock, SystemClock
 from tui.session.connection import ConnectionStatus
 from tui.session.directory import OrgDirectory
 from tui.session.keeper import RecordKeeper, StoreThread
+from tui.session.watch import DEFAULT_WATCH_S, Watch
 from tui.widgets.error_panel import BUG_HINT, unexpected
 from tui.zoho.catalog import STANDARD_BY_NAME
 from tui.zoho.errors import AuthError, ZohoError
@@ -84,9 +85,14 @@ class CrmEmailsApp(App[None]):
         clock: Clock | None = None,
         use_store: bool = True,
         store_path: Path | None = None,
+        watch: Watch | None = None,
+        watch_bell: bool = False,
+        keymap_path: Path | None = None,
     ) -> None:
         """`use_store=False` keeps nothing on disk (--no-store: the store is in memory for this launch);
-        `store_path` overrides where the store is."""
+        `store_path` overrides where the store is; `watch` syncs the open record's page one on that
+        interval (--watch), `watch_bell` rings on new emails when it does (--watch-bell); `keymap_path`
+        overrides where the person's keymap.toml is read from."""
         super().__init__()
         self._connect = connect
         self.start = start
@@ -110,6 +116,10 @@ class CrmEmailsApp(App[None]):
         self.connection = ConnectionStatus(self.clock)
         # A record opened by id while Zoho could not be asked its name: asked once more when a call succeeds.
         self._name_later: tuple[str, str] | None = None
+        # The open record's watch (None: off), and what the palette's toggle turns on.
+        self.watching: Watch | None = watch
+        self.watch_preset = watch or Watch(DEFAULT_WATCH_S, bell=watch_bell)
+        self.keymap_path = keymap_path
 
     # --- start-up ------------------------------------------------------------------------
 
@@ -120,7 +130,22 @@ class CrmEmailsApp(App[None]):
 
     def on_mount(self) -> None:
         self.set_interval(NOTE_REFRESH_S, self._update_note)
+        self._load_keymap()
         self.connect()
+
+    def _load_keymap(self) -> None:
+        """The person's keymap.toml over the default keys; what is wrong with it is said, never a crash."""
+        from tui.keymap import keymap_path, read_keymap
+
+        path = self.keymap_path or keymap_path()
+        try:
+            keymap, problem = read_keymap(path)
+        except Exception as error:  # noqa: BLE001 - a keymap is never worth not starting
+            keymap, problem = {}, f"{path} could not be used ({type(error).__name__}); the default keys are used."
+        if keymap:
+            self.set_keymap(keymap)
+        if problem:
+            self.notify(problem, title="Your keymap", severity="warning", timeout=15, markup=False)
 
     async def on_unmount(self) -> None:
         # What was read is written before the file closes (the last record opened is remembered too).
@@ -243,7 +268,7 @@ class CrmEmailsApp(App[None]):
         if known is not None:
             return known  # opened before in this launch, or lately: its name is known
         try:
-            record = await self._fetch_named(module, record_id)
+            record = await self.fetch_named(module, record_id)
         except AuthError as error:
             self.show_auth_problem(error)
             return None
@@ -253,7 +278,9 @@ class CrmEmailsApp(App[None]):
             record = None
         return record or Record(module, record_id)
 
-    async def _fetch_named(self, module: str, record_id: str) -> Record | None:
+    async def fetch_named(self, module: str, record_id: str) -> Record | None:
+        """The record with its name; None when Zoho has no such record in `module` (or a custom module
+        names its records by no field the module list knows)."""
         assert self.client is not None
         assert self.directory is not None
         name_field = None
@@ -271,7 +298,7 @@ class CrmEmailsApp(App[None]):
         from tui.screens.record import RecordScreen
 
         try:
-            record = await self._fetch_named(module, record_id)
+            record = await self.fetch_named(module, record_id)
         except Exception:  # noqa: BLE001 - the id stays in the header; the record screen shows errors of its own
             return
         if record is None or not record.name:
@@ -513,8 +540,12 @@ def run_app(
     demo: bool = False,
     profile: str | None = None,
     use_store: bool = True,
+    watch: Watch | None = None,
+    watch_bell: bool = False,
 ) -> int:
     """Run the app in this terminal until the person quits; the exit code."""
-    app = CrmEmailsApp(connect, start=start, demo=demo, profile=profile, use_store=use_store)
+    app = CrmEmailsApp(
+        connect, start=start, demo=demo, profile=profile, use_store=use_store, watch=watch, watch_bell=watch_bell
+    )
     app.run()
     return app.return_code or 0

@@ -77,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Read the emails of a Zoho CRM record in a terminal.",
         epilog=(
             "commands (run `crm-emails COMMAND --help`):\n"
-            "  auth login|status|logout   connect a Zoho org (credentials go to the OS keyring)\n"
+            "  auth login|status|logout   connect a Zoho org (credentials go to the keyring)\n"
             "  export MODULE RECORD_ID    every email of a record as JSON Lines\n"
             "  sandbox                    run the fake Zoho on loopback\n"
             "  search QUERY               search the stored emails (no API call)\n"
@@ -97,6 +97,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-store", action="store_true", help="keep nothing on disk: no local store (env CRM_EMAILS_NO_STORE=1)"
     )
     parser.add_argument("target", nargs="*", metavar="MODULE RECORD_ID | URL", help="the record to open (default: the record picker)")
+    parser.add_argument(
+        "--watch",
+        type=_watch_seconds,
+        metavar="SECONDS",
+        help="sync the open record's newest emails every SECONDS (60 or more; one API call each)",
+    )
+    parser.add_argument("--watch-bell", action="store_true", help="ring the terminal bell when watching finds new emails")
     _connection_options(parser, defaults=True)
     return parser
 
@@ -183,6 +190,11 @@ def build_command_parser(command: str | None = None) -> argparse.ArgumentParser:
     sandbox.add_argument(
         "--faults", default="", metavar="SPEC", help="e.g. 429=0.1,500=0.05,drop=0.02,expire=100 (also latency=MS)"
     )
+    sandbox.add_argument(
+        "--env",
+        action="store_true",
+        help='print only the export lines for a sandbox on --host/--port (started apart), and exit: eval "$(crm-emails sandbox --env)"',
+    )
     if command in (None, "store", "search"):  # their parsers import the store's commands
         from tui.store.commands import add_parsers
 
@@ -213,6 +225,16 @@ def _port(text: str) -> int:
     return port
 
 
+def _watch_seconds(text: str) -> int:
+    from tui.session.watch import WatchError, watch_interval
+
+    try:
+        return watch_interval(float(text))
+    except ValueError as error:
+        reason = str(error) if isinstance(error, WatchError) else "give the interval in seconds, for example --watch 120"
+        raise argparse.ArgumentTypeError(reason) from None
+
+
 def _milliseconds(text: str) -> int:
     value = int(text)
     if value < 0:
@@ -232,7 +254,7 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
 
 def _skip_option_values(argv: Sequence[str]) -> list[str]:
     """The words of argv that are not values of the top-level options taking one."""
-    takes_value = {"--profile", "--dc", "--api-domain", "--accounts-url", "--api-version"}
+    takes_value = {"--profile", "--dc", "--api-domain", "--accounts-url", "--api-version", "--watch"}
     words, skip = [], False
     for arg in argv:
         if skip:
@@ -357,8 +379,22 @@ def run_app(args: argparse.Namespace) -> int:
     from tui import store
     from tui.app import run_app as run
 
+    from tui.session.watch import Watch
+
     profile = None if args.demo else args.profile
-    return run(connect, start=start, demo=args.demo, profile=profile, use_store=store.enabled(args)) or 0
+    watch = Watch(args.watch, bell=args.watch_bell) if args.watch else None
+    return (
+        run(
+            connect,
+            start=start,
+            demo=args.demo,
+            profile=profile,
+            use_store=store.enabled(args),
+            watch=watch,
+            watch_bell=args.watch_bell,
+        )
+        or 0
+    )
 
 
 # --- auth ----------------------------------------------------------------------
@@ -468,7 +504,8 @@ async def auth_login(args: argparse.Namespace) -> int:
         report = sys.stderr
     else:
         await asyncio.to_thread(credentials.store, creds)
-        print(f"Stored profile {args.profile!r} in the OS keyring (data center {dc}).")
+        backend = await asyncio.to_thread(credentials.keyring_backend)
+        print(f"Stored profile {args.profile!r} in {backend} (data center {dc}).")
         report = sys.stdout
     # These credentials, not whatever ZOHO_* variables the environment holds (they would win in resolve).
     async with client_from_credentials(creds, api_version=args.api_version) as client:
@@ -527,13 +564,20 @@ async def report_org(client: ZohoClient, stream: TextIO | None = None) -> None:
 
 
 async def auth_status(args: argparse.Namespace) -> int:
+    import asyncio
+
     from tui.render.safe import one_line
     from tui.connect import client_from_credentials, resolve_credentials
     from tui.zoho.errors import ZohoError
 
     creds = await resolve_credentials(**connection(args))
-    where = {"env": "environment variables", "keyring": f"the OS keyring (profile {creds.profile!r})"}
-    print(f"Credentials: {where.get(creds.source, creds.source)}")
+    if creds.source == "keyring":
+        from tui import credentials as keyrings
+
+        backend = await asyncio.to_thread(keyrings.keyring_backend)
+        print(f"Credentials: {one_line(backend)} (profile {creds.profile!r})")
+    else:
+        print(f"Credentials: {'environment variables' if creds.source == 'env' else creds.source}")
     print(f"Data center: {creds.dc}")
     print(f"Accounts: {one_line(creds.accounts_url)}")
     print(f"Client ID: {mask(creds.client_id)}")
@@ -848,6 +892,13 @@ def run_sandbox(args: argparse.Namespace) -> int:
     from tui.sandbox.app import Sandbox
     from tui.sandbox.server import SandboxServer
 
+    if args.env:
+        # No server: the lines for one started apart on the same fixed port (0 would be a port nobody knows).
+        if args.port == 0:
+            raise CliUsageError("--env needs the fixed --port the sandbox runs on (not 0)")
+        host = f"[{args.host}]" if ":" in args.host else args.host
+        print("\n".join(sandbox_exports(f"http://{host}:{args.port}")))
+        return 0
     sandbox = Sandbox(data.DEFAULT_SEED if args.seed is None else args.seed, faults=sandbox_faults(args))
     server = SandboxServer(sandbox, host=args.host, port=args.port)
     server.start()
@@ -871,23 +922,35 @@ def sandbox_faults(args: argparse.Namespace) -> Faults:
     return faults
 
 
-def sandbox_banner(url: str) -> str:
-    """Shell lines that point crm-emails at the sandbox, then records worth opening."""
+def sandbox_exports(url: str) -> list[str]:
+    """The `export` lines that point crm-emails at a sandbox on `url` (what `sandbox --env` prints)."""
     import shlex
 
     from tui.sandbox import data
 
-    lines = [
-        "# crm-emails sandbox: a fake Zoho Accounts + CRM. Point the app at it with:",
+    return [
         f"export ZOHO_CLIENT_ID={shlex.quote(data.CLIENT_ID)}",
         f"export ZOHO_CLIENT_SECRET={shlex.quote(data.CLIENT_SECRET)}",
         f"export ZOHO_REFRESH_TOKEN={shlex.quote(data.REFRESH_TOKEN)}",
         f"export ZOHO_API_DOMAIN={shlex.quote(url)}",
         f"export ZOHO_ACCOUNTS_URL={shlex.quote(url)}",
+    ]
+
+
+def sandbox_banner(url: str) -> str:
+    """Shell lines that point crm-emails at the sandbox, then records worth opening."""
+    from tui.sandbox import data
+
+    lines = [
+        "# crm-emails sandbox: a fake Zoho Accounts + CRM. Point the app at it with:",
+        *sandbox_exports(url),
         "# records worth opening:",
     ]
     for label, (module, record_id) in (
         ("250 emails, every kind", data.LEAD_MAIN),
+        ("one email", data.LEAD_ONE),
+        ("10 emails: exactly one page", data.LEAD_TEN),
+        ("11 emails: one page and one more", data.LEAD_ELEVEN),
         ("5,000 emails", data.LEAD_BULK),
         ("50,000 emails", data.CONTACT_HUGE),
         ("no emails (HTTP 204)", data.LEAD_EMPTY),

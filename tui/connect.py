@@ -98,7 +98,7 @@ async def resolve_credentials(
     except TimeoutError:
         raise CredentialsError(
             "KEYRING",
-            f"The keyring did not answer in {timeout:g} s. {credentials.WAYS_OUT}",
+            f"The keyring did not answer in {timeout:g} s; it may be locked.",
             hint=HINTS["KEYRING"],
         ) from None
 

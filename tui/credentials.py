@@ -52,12 +52,6 @@ ENV_API_DOMAIN = "ZOHO_API_DOMAIN"
 ENV_ACCOUNTS_URL = "ZOHO_ACCOUNTS_URL"
 SECRET_ENV = (ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_REFRESH_TOKEN)
 
-WAYS_OUT = (
-    f"Ways out: set {ENV_CLIENT_ID}, {ENV_CLIENT_SECRET} and {ENV_REFRESH_TOKEN} in the environment "
-    "(`crm-emails auth login --print-env` prints them); "
-    "or install a file keyring (keyrings.cryptfile or keyrings.alt) and select it with PYTHON_KEYRING_BACKEND; "
-    "or, over SSH, start a session keyring with `dbus-run-session` and unlock it with `gnome-keyring-daemon --unlock`."
-)
 
 Source = Literal["env", "keyring", "sandbox"]
 
@@ -122,7 +116,7 @@ def _keyring() -> Any:
 
 
 def _keyring_failure(reason: str) -> CredentialsError:
-    return CredentialsError("KEYRING", f"The keyring failed: {reason}. {WAYS_OUT}", hint=HINTS["KEYRING"])
+    return CredentialsError("KEYRING", f"The keyring failed: {reason}.", hint=HINTS["KEYRING"])
 
 
 def _call_keyring(what: str, call: Callable[[], T], timeout: float) -> T:
@@ -141,7 +135,7 @@ def _call_keyring(what: str, call: Callable[[], T], timeout: float) -> T:
     if worker.is_alive():
         raise CredentialsError(
             "KEYRING",
-            f"The keyring did not answer in {timeout:g} s ({what}); it may be locked. {WAYS_OUT}",
+            f"The keyring did not answer in {timeout:g} s ({what}); it may be locked.",
             hint=HINTS["KEYRING"],
         )
     if "error" in box:
@@ -179,6 +173,38 @@ def _read_blob(profile: str, timeout: float) -> dict[str, Any] | None:
             hint=HINTS["KEYRING"],
         )
     return blob
+
+
+# Keyring backends by class name, in the person's words (the OS's own store, or a file that is one).
+_BACKEND_WORDS = {
+    "SecretService": "the desktop keyring (Secret Service)",
+    "libsecret": "the desktop keyring (libsecret)",
+    "DBusKeyring": "KWallet",
+    "Keyring": "the macOS Keychain",
+    "WinVaultKeyring": "the Windows Credential Manager",
+    "PlaintextKeyring": "a plaintext file keyring, unencrypted",
+    "CryptFileKeyring": "an encrypted file keyring",
+    "EncryptedKeyring": "an encrypted file keyring",
+}
+
+
+def describe_backend(backend: Any) -> str:
+    """Which keyring holds the credentials, honestly: "a plaintext file keyring, unencrypted (~/…/keyring_pass.cfg)",
+    "the desktop keyring (Secret Service)", else the backend's own class path."""
+    chained = getattr(backend, "backends", None)
+    if chained:  # a ChainerBackend writes to the first of its backends
+        backend = chained[0]
+    cls = type(backend)
+    words = _BACKEND_WORDS.get(cls.__name__)
+    if words is None or (cls.__name__ == "Keyring" and "macOS" not in cls.__module__):
+        words = f"the keyring backend {cls.__module__}.{cls.__qualname__}"
+    where = getattr(backend, "file_path", None)
+    return f"{words} ({where})" if isinstance(where, str) and where else words
+
+
+def keyring_backend(timeout: float = DEFAULT_TIMEOUT) -> str:
+    """The keyring in use, described (`describe_backend`)."""
+    return describe_backend(_call_keyring("opening", lambda: _keyring().get_keyring(), timeout))
 
 
 def unlock(timeout: float = DEFAULT_TIMEOUT) -> None:
@@ -434,8 +460,7 @@ def resolve(
         raise CredentialsError(
             "NO_CREDENTIALS",
             f"No Zoho credentials for profile {profile!r}: none in the environment{partly} and no "
-            f"keyring entry (service {SERVICE}). Run `crm-emails auth login`, or set "
-            f"{ENV_CLIENT_ID}, {ENV_CLIENT_SECRET} and {ENV_REFRESH_TOKEN}.",
+            f"keyring entry (service {SERVICE}).",
         )
     stored_dc = blob.get("dc") if blob.get("dc") in DATA_CENTERS else DEFAULT_DC
     # Hosts and a cached token belong to the data center they came from.

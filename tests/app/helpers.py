@@ -43,6 +43,8 @@ class TestApp(CrmEmailsApp):
         kwargs.setdefault("clock", VirtualClock())
         if state_dir is not None:  # the test's own folder holds its store
             kwargs.setdefault("store_path", state_dir / "store.sqlite3")
+        # Never the developer's own keymap.toml: the test's folder (or a path with no file).
+        kwargs.setdefault("keymap_path", (state_dir or Path("/nonexistent")) / "keymap.toml")
         super().__init__(*args, **kwargs)
         self.sandbox = sandbox
 
@@ -52,7 +54,7 @@ class TestApp(CrmEmailsApp):
         return self.clock
 
     def on_mount(self) -> None:
-        super().on_mount()
+        # Textual calls CrmEmailsApp.on_mount too (handlers run for each class of the MRO): not super() again.
         self.screen_change_signal.subscribe(self, self._screen_changed)
 
     def _screen_changed(self, screen: Screen) -> None:

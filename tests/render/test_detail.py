@@ -102,3 +102,16 @@ def test_link_numbers_stay_with_their_urls():
     assert lines[4].startswith("[4] https://example.com/") and len(lines[4]) == 40
     assert "".join(lines[4:]) == "[4] https://example.com/" + "x" * 100  # the URL's characters unchanged
     assert keep_link_numbers("no list here", 10) == "no list here"
+
+
+def test_a_scheduled_email_says_when_it_is_scheduled_for_not_sent():
+    from datetime import timedelta
+
+    from tui.zoho.models import OtherStatus
+
+    there = WHEN.astimezone(timezone(timedelta(hours=5, minutes=30)))
+    scheduled = Email("m", time=there, status=(OtherStatus("scheduled"),))
+    text = plain(header_renderable(scheduled, None, STYLES), width=80)
+    assert "(scheduled for 12:14 +05:30)" in text and "(sent" not in text
+    sent = Email("m", time=there, status=(SentStatus(),))
+    assert "(sent 12:14 +05:30)" in plain(header_renderable(sent, None, STYLES), width=80)

@@ -81,11 +81,12 @@ def local_time(dt: datetime | None, tz: tzinfo | None = None) -> str:
     return f"{_WEEKDAYS[local.weekday()]} {_date_and_time(local)} {zone}"
 
 
-def full_time(dt: datetime | None, tz: tzinfo | None = None) -> str:
+def full_time(dt: datetime | None, tz: tzinfo | None = None, *, verb: str = "sent") -> str:
     """The local time, and the sender's own when its offset differs.
 
     "Thu 2026-11-20 08:25 UTC (sent 13:55 +05:30)"; the sender's date is
     added when it is another day there: "(sent Fri 2026-11-21 01:05 +05:30)".
+    `verb` says what happens at that time: "scheduled for" an email not sent yet.
     """
     if dt is None:
         return NO_TIME
@@ -97,7 +98,7 @@ def full_time(dt: datetime | None, tz: tzinfo | None = None) -> str:
         return shown
     there = (f"{dt.hour:02d}:{dt.minute:02d}" if dt.date() == local.date()
              else f"{_WEEKDAYS[dt.weekday()]} {_date_and_time(dt)}")
-    return f"{shown} (sent {there} {_offset(dt.utcoffset())})"
+    return f"{shown} ({verb} {there} {_offset(dt.utcoffset())})"
 
 
 def _date_and_time(dt: datetime) -> str:

@@ -73,8 +73,9 @@ def header_renderable(
         rows.append(("Cc", Text(_people(cc))))
     if detail and detail.reply_to:
         rows.append(("Reply-To", Text(one_line(detail.reply_to.full))))
-    rows.append(("Date", Text(full_time(when) if when else "—")))
     summary, bounced = status_summary(email, detail)
+    verb = "scheduled for" if summary == "scheduled" else "sent"  # a scheduled email has not left yet
+    rows.append(("Date", Text(full_time(when, verb=verb) if when else "—")))
     rows.append(("Status", Text(summary, style=styles["bounced"] if bounced else "")))
     if mark is not None:
         rows.append(("Mark", Text(mark_label(mark.state, mark.note), style=styles.get("mark", ""))))

@@ -10,7 +10,6 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -18,6 +17,7 @@ from tui.render.safe import clean, one_line
 from tui.widgets.access import crm_app
 from tui.widgets.footer import KeyFooter
 from tui.widgets.guard import guarded
+from tui.widgets.keyed_scroll import KeyedScroll
 from tui.widgets.error_panel import error_text
 from tui.widgets.status_line import StatusLine
 from tui.zoho.errors import AuthError, CredentialsError, ZohoError
@@ -83,7 +83,7 @@ class AuthProblemScreen(Screen[None]):
     """Credentials missing, unreadable or refused. `r` tries again, `q` quits."""
 
     DEFAULT_CSS = """
-    AuthProblemScreen VerticalScroll {
+    AuthProblemScreen KeyedScroll {
         padding: 0 1;
     }
     AuthProblemScreen #heading {
@@ -114,7 +114,7 @@ class AuthProblemScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
-        with VerticalScroll():
+        with KeyedScroll():
             yield Static(Text(_heading(self.error)), id="heading")
             yield Static(instructions(), id="instructions")
             error = Static(_error_text(self.error), id="error")

@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Input, Static
@@ -22,6 +22,7 @@ from textual.widgets import DataTable, Input, Static
 from tui.widgets.access import close
 from tui.widgets.footer import KeyFooter
 from tui.widgets.guard import guarded
+from tui.widgets.keyed_scroll import KeyedScroll
 
 NAVIGATION = "Navigation"
 APP = "App"
@@ -74,9 +75,19 @@ def goes_nowhere(node: object, action: str) -> bool:
     return not node.allow_horizontal_scroll
 
 
+# Textual's own keys, in our words (its "Focus Previous" is not how the app talks).
+OUR_LABELS = {
+    "app.focus_next": "Next pane",
+    "app.focus_previous": "Previous pane",
+}
+
+
 def _describe(binding: Binding) -> str:
-    if binding.description and binding.tooltip:
-        return f"{binding.description}: {binding.tooltip}"  # the footer says the first, help both
+    if binding.action in OUR_LABELS:
+        return OUR_LABELS[binding.action]
+    if binding.description and binding.tooltip and binding.id:
+        # Ours (Textual's own have no id): the footer says the first, help both.
+        return f"{binding.description}: {binding.tooltip}"
     if binding.description:
         return binding.description
     if binding.tooltip:
@@ -169,7 +180,7 @@ class HelpScreen(ModalScreen[None]):
         background: $surface;
         padding: 0 1;
     }
-    HelpScreen VerticalScroll {
+    HelpScreen KeyedScroll {
         height: auto;
         max-height: 100%;
     }
@@ -180,9 +191,7 @@ class HelpScreen(ModalScreen[None]):
     """
 
     BINDINGS = [
-        Binding("escape,q,question_mark", "close", "Close help", show=True),
-        Binding("j", "scroll_down", "Scroll down", show=False),
-        Binding("k", "scroll_up", "Scroll up", show=False),
+        Binding("escape,q,question_mark", "close", "Close help", show=True, id="help.close"),
     ]
 
     def __init__(self, rows: list[KeyRow], *, title: str = "Keys", note: str | None = None) -> None:
@@ -195,7 +204,7 @@ class HelpScreen(ModalScreen[None]):
         with Vertical() as box:
             box.border_title = self.help_title
             box.border_subtitle = "esc close"
-            with VerticalScroll():
+            with KeyedScroll():
                 yield Static(_keys_table(self.rows), id="keys")
                 if self.note:
                     yield Static(Text(self.note), classes="note")
@@ -207,10 +216,3 @@ class HelpScreen(ModalScreen[None]):
     def action_close(self) -> None:
         close(self, None)
 
-    @guarded
-    def action_scroll_down(self) -> None:
-        self.query_one(VerticalScroll).scroll_relative(y=1, animate=False)
-
-    @guarded
-    def action_scroll_up(self) -> None:
-        self.query_one(VerticalScroll).scroll_relative(y=-1, animate=False)

@@ -32,12 +32,13 @@ class FeedChanged(Message):
 
 
 class FeedRefreshed(Message):
-    """`feed`'s first pages were read again and merged: `result.new` rows on top."""
+    """`feed`'s first pages were read again and merged: `result.new` rows on top (`watched`: by the watch)."""
 
-    def __init__(self, feed: EmailFeed, result: Refreshed) -> None:
+    def __init__(self, feed: EmailFeed, result: Refreshed, *, watched: bool = False) -> None:
         super().__init__()
         self.feed = feed
         self.result = result
+        self.watched = watched
 
 
 class RefreshFailed(Message):

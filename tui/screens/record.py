@@ -52,6 +52,7 @@ from tui.session.connection import failure_kind
 from tui.session.feed import EmailFeed
 from tui.session.filters import EmailFilter
 from tui.session.record import SEARCH_LIMIT, Found, RecordSession
+from tui.session.watch import Watch, every
 from tui.widgets.access import OnCrmApp
 from tui.widgets.email_detail import BodyView, EmailDetailView
 from tui.widgets.email_list import EmailList
@@ -92,7 +93,7 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, Screen):
         Binding("l", "links", "Links: open or copy one", show=False, id="record.links"),
         Binding("w", "web_link", "Web link: open the record in Zoho CRM", show=False, id="record.web_link"),
         Binding("L", "open_linked_record", "Open the linked record", show=False, id="record.linked_record"),
-        Binding("tab", "switch_pane", "Switch pane", id="record.switch_pane"),
+        Binding("tab,shift+tab", "switch_pane", "Switch pane", id="record.switch_pane"),
         Binding("escape", "back_to_list", "Back to list", id="record.back"),
         # Escape also ends a search, then stops loading every email (the first that applies acts).
         Binding("escape", "end_search", "End search", id="record.end_search"),
@@ -159,6 +160,7 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, Screen):
         self._resume(self.feed)
         self._load_marks()
         self.set_interval(COUNTDOWN_REFRESH_S, self._count_down)
+        self._start_watch()
 
     @guarded
     def on_resize(self, event: events.Resize) -> None:
@@ -315,7 +317,9 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, Screen):
         context = f"{self.record.display} · {feed.filter.label} · {sync if stored_offline else loaded}"
         if sync and not stored_offline:
             context += f" · {sync}"
-        self.query_one(StatusLine).set_context(context, says_offline=stored_offline)
+        status = self.query_one(StatusLine)
+        status.set_context(context, says_offline=stored_offline)
+        status.set_watch(self.crm.watching.describe() if self.crm.watching is not None else "")
         self._show_triage()
         self._show_position()
         self._refresh_keys()
@@ -538,6 +542,11 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, Screen):
         if feed.more and not feed.walking:
             found.append(("Load every email", self.action_load_all, "Read the remaining pages of this list in the background (G)"))
         found.append(("Fetch every body", self.action_fetch_bodies, "Read the full text of every email listed: one API call each, said first"))
+        if self.crm.watching is None:
+            plan = self.crm.watch_preset
+            found.append(("Watch this record", self.action_toggle_watch, f"Sync page one {every(plan.seconds)} while it is open: ~{plan.calls_per_hour} API calls an hour"))
+        else:
+            found.append(("Stop watching", self.action_toggle_watch, f"No more syncs by themselves (now {self.crm.watching.describe()})"))
         return found
 
     @guarded
@@ -655,6 +664,59 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, Screen):
     def action_previous_hit(self) -> None:
         self.email_list.table.action_cursor_up()
 
+    # --- watching ----------------------------------------------------------------------
+
+    @guarded
+    def action_toggle_watch(self) -> None:
+        """The palette's toggle: watch the open record (on the --watch interval, else every 2 min), or stop."""
+        app = self.crm
+        app.watching = None if app.watching is not None else app.watch_preset
+        self._start_watch()
+        if app.watching is not None:
+            self.notify(
+                f"Watching {self.record.display}: page one is synced {every(app.watching.seconds)} while it is open, "
+                f"about {app.watching.calls_per_hour} API calls an hour.",
+                timeout=6,
+                markup=False,
+            )
+        else:
+            self.notify("Stopped watching: the list changes only when you press r.", timeout=4)
+        self._show_progress()
+
+    def _start_watch(self) -> None:
+        self.workers.cancel_group(self, "watch")
+        plan = self.crm.watching
+        if plan is not None:
+            self.run_worker(self._watch(plan), group="watch", exit_on_error=False, name="watch")
+
+    async def _watch(self, plan: Watch) -> None:
+        """Sync the shown list's page one every `plan.seconds` on the app's clock, until this screen closes.
+
+        Offline or rate limited, the sync waits on the record model's backoff (no call more than it allows);
+        a failure that does not pass by itself stops the checks until R clears it."""
+        clock = self.session.clock
+        while True:
+            await clock.sleep(plan.seconds)
+            feed = self.feed
+            if feed.error is not None and feed.retry_at is None:
+                continue  # R first: asking again would fail the same way
+            try:
+                result = await self.session.refresh(feed, lambda f: self.post_message(FeedChanged(f)), patient=True)
+            except Exception as error:  # a bug: shown as an error, never as a traceback
+                self.post_message(RefreshFailed(feed, unexpected(error)))
+                continue
+            if result is not None:
+                self.post_message(FeedRefreshed(feed, result, watched=True))
+            else:
+                self.post_message(FeedChanged(feed))
+
+    def _tell_watched(self, new: int) -> None:
+        """New emails found by the watch: a notification (and the bell, with --watch-bell)."""
+        emails = f"{new} new email{'s' if new != 1 else ''}"
+        self.notify(f"{emails} on top of the list.", title=f"Watching {one_line(self.record.display)}", timeout=8, markup=False)
+        if self.crm.watching is not None and self.crm.watching.bell:
+            self.app.bell()
+
     # --- refresh ---------------------------------------------------------------------
 
     @work(group="refresh", exit_on_error=False)
@@ -681,7 +743,9 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, Screen):
             feed.scroll_y += new  # keep the same rows in view under the new ones
         self.email_list.show_emails(feed.emails, cursor_id=feed.cursor_id, scroll_y=feed.scroll_y)
         self._show_progress()
-        if new:
+        if new and message.watched:
+            self._tell_watched(new)
+        elif new:
             self.notify(f"{new} new email{'s' if new != 1 else ''}", timeout=3)
         if feed.can_load_more and self.email_list.near_end:
             self._load(feed)

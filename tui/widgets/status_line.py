@@ -39,6 +39,7 @@ class StatusLine(OnCrmApp, Widget):
         super().__init__(id=id, classes=classes)
         self._context_text = context
         self._says_offline = False
+        self._watch_note = ""
 
     @guarded
     def on_mount(self) -> None:
@@ -64,6 +65,12 @@ class StatusLine(OnCrmApp, Widget):
             self._says_offline = says_offline
             self.refresh()
 
+    def set_watch(self, note: str) -> None:
+        """What watching the record costs ("watching every 2 min · ~30 calls/h"), beside the call count; "" when off."""
+        if note != self._watch_note:
+            self._watch_note = note
+            self.refresh()
+
     def _mode(self) -> Text:
         app = self.crm
         mode = Text()  # styled by span, not as a base style that would colour the whole line
@@ -75,7 +82,8 @@ class StatusLine(OnCrmApp, Widget):
 
     def _right(self) -> Text:
         app = self.crm
-        right = Text(f"API calls: {app.api_calls}")
+        right = Text(f"{self._watch_note} · " if self._watch_note else "")
+        right.append(f"API calls: {app.api_calls}")
         note = "" if self._says_offline else app.connection_note
         if note:
             right.append("  ")

@@ -30,7 +30,8 @@ HINTS: dict[str, str] = {
     "INTERNAL_SERVER_ERROR": "Zoho had an internal error: try again in a minute.",
     "TOO_MANY_REQUESTS": "Zoho's rate limit was hit (daily API credits or too many calls at once): "
     "wait a few minutes, or ask your admin about the org's API credits.",
-    "NETWORK": "Zoho could not be reached: check the network connection (and a proxy, if you use one).",
+    # The message already says Zoho could not be reached (and why): the hint only says what to do.
+    "NETWORK": "Check the network connection (and a proxy, if you use one), then try again.",
     # Answers that lie or misbehave.
     "INVALID_RESPONSE": "Check --api-domain and --api-version: they must point at Zoho CRM's API. If they do, "
     "Zoho (or a proxy between) is misbehaving: try again later.",
@@ -52,11 +53,21 @@ HINTS: dict[str, str] = {
     # Local problems.
     "USAGE": "Check the command's arguments (`crm-emails --help`).",
     "NO_CREDENTIALS": "Run `crm-emails auth login`, or set ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET and ZOHO_REFRESH_TOKEN.",
+    # The one place the ways out of a keyring failure are said (the messages say only what failed).
     "KEYRING": "Set ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET and ZOHO_REFRESH_TOKEN instead (`crm-emails auth login "
-    "--print-env` prints them), or install a file keyring "
-    "(pip install keyrings.cryptfile; PYTHON_KEYRING_BACKEND=keyrings.cryptfile.cryptfile.CryptFileKeyring), "
-    "or unlock one over SSH: dbus-run-session -- sh -c 'echo pw | gnome-keyring-daemon --unlock; crm-emails'.",
+    "--print-env` prints them); or install a file keyring (pip install keyrings.cryptfile, or keyrings.alt: "
+    "unencrypted) and select it with PYTHON_KEYRING_BACKEND=keyrings.cryptfile.cryptfile.CryptFileKeyring; "
+    "or, over SSH, unlock a session keyring: dbus-run-session -- sh -c 'echo pw | gnome-keyring-daemon --unlock; crm-emails'.",
 }
+
+
+def _plain(value: Any) -> str:
+    """A detail's value as words, not Python: a list joined by commas, a mapping as "key value"."""
+    if isinstance(value, Mapping):
+        return ", ".join(f"{k} {_plain(v)}" for k, v in value.items())
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return ", ".join(_plain(v) for v in value) or "none"
+    return str(value)
 
 
 def hint_for(code: str, status: int | None = None) -> str:
@@ -95,7 +106,8 @@ class ZohoError(Exception):
         return f"{self.code}{status}: {self.message}"
 
     def details_line(self) -> str:
-        return ", ".join(f"{k}={v}" for k, v in self.details.items())
+        """Zoho's details in plain words: "permissions: Crm_Implied_View_Emails; param_name: index"."""
+        return "; ".join(f"{k}: {_plain(v)}" for k, v in self.details.items())
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(code={self.code!r}, status={self.status!r}, message={self.message!r})"
