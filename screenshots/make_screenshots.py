@@ -26,7 +26,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from textual.pilot import Pilot  # noqa: E402
 
-from tests.app.helpers import make_demo_app, settle, type_text, wait_for_screen  # noqa: E402
+from tests.app.helpers import make_demo_app, settle, type_text, wait_for_screen, wait_until  # noqa: E402
 from tests.app.record_helpers import go_to_position, record_screen  # noqa: E402
 from tui.sandbox.data import LEAD_CANNOT_PROCESS, LEAD_MAIN  # noqa: E402
 from tui.screens.picker import PickerScreen  # noqa: E402
@@ -91,6 +91,42 @@ def search(query: str) -> Steps:
     return steps
 
 
+def conversations(*keys: str) -> Steps:
+    """`c`: the conversation view, then `keys` (j, enter: the second conversation expanded and read)."""
+
+    async def steps(pilot: Pilot) -> None:
+        screen = await record_screen(pilot)
+        await pilot.press("c")
+        await wait_until(pilot, lambda: screen.conversation_table.row_count > 0, "the conversations")
+        await _steady(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await _steady(pilot)
+
+    return steps
+
+
+async def marked(pilot: Pilot) -> None:
+    """Three emails marked (flagged with a note, done, to do), as a triager would."""
+    from tui.screens.mark_menu import MarkMenu
+    from tui.screens.mark_note import MarkNoteScreen
+    from tui.screens.record import RecordScreen
+
+    await record_screen(pilot)
+    for keys in (("m", "f"), ("j", "m", "d"), ("j", "j", "m", "t")):
+        for key in keys:
+            await pilot.press(key)
+            if key == "m":
+                await wait_for_screen(pilot, MarkMenu)
+        await wait_for_screen(pilot, RecordScreen)
+    await pilot.press("g", "M")
+    await wait_for_screen(pilot, MarkNoteScreen)
+    await type_text(pilot, "call back Monday")
+    await pilot.press("enter")
+    await wait_for_screen(pilot, RecordScreen)
+    await _steady(pilot)
+
+
 SHOTS: tuple[Shot, ...] = (
     Shot("picker", (100, 30), search_ada, start=None),
     Shot("record-160x48", (160, 48), open_email(WITH_ATTACHMENTS)),
@@ -99,6 +135,8 @@ SHOTS: tuple[Shot, ...] = (
     Shot("list-80x24", (80, 24), record_list),
     Shot("detail-80x24", (80, 24), open_email(HTML_NEWSLETTER, enter=True)),
     Shot("search-80x24", (80, 24), search("status:opened")),
+    Shot("conversations-160x48", (160, 48), conversations("j", "enter")),
+    Shot("marks-80x24", (80, 24), marked),
     Shot("error-cannot-process", (100, 30), record_list, start=LEAD_CANNOT_PROCESS),
 )
 
