@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from tui.render.html import body_text
 from tui.render.safe import clean, one_line
 from tui.zoho.models import Email, EmailDetail, Person
 
@@ -65,6 +64,8 @@ def email_text(name: str, email: Email, detail: EmailDetail | None) -> str:
 
 def body_as_text(detail: EmailDetail) -> str:
     """The body as text with its paragraphs unwrapped (HTML converted, links listed). Slow for big HTML."""
+    from tui.render.html import body_text  # html2text: imported when a body is first copied, not at start
+
     return clean(body_text(detail, 0))
 
 

@@ -39,11 +39,9 @@ class StoreThread:
     async def open(cls, path: str | Path | None = None, *, on_disk: bool = True) -> StoreThread:
         """Open the store (its file, migrations, a check when one is due) on its own thread; `on_disk=False`
         keeps it in memory (--no-store: nothing is written, search still works). Raises StoreError."""
-        from tui.store.store import Store
-
         executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
         try:
-            opening = executor.submit(Store.open, path) if on_disk else executor.submit(Store.in_memory)
+            opening = executor.submit(_open_store, path, on_disk)
             store = await asyncio.wrap_future(opening)
         except BaseException:
             executor.shutdown(wait=False)
@@ -101,6 +99,13 @@ class StoreThread:
         """Close the file after what was queued is written (blocking: call from a thread)."""
         self._executor.submit(self.store.close)
         self._executor.shutdown(wait=True)
+
+
+def _open_store(path: str | Path | None, on_disk: bool) -> Store:
+    # Imported here, on the store's thread, while the UI thread starts: SQLite's modules are not on its path.
+    from tui.store.store import Store
+
+    return Store.open(path) if on_disk else Store.in_memory()
 
 
 @dataclass(frozen=True, slots=True)
