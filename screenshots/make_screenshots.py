@@ -26,8 +26,14 @@ sys.path.insert(0, str(HERE.parent))
 
 from textual.pilot import Pilot  # noqa: E402
 
-from tests.app.helpers import make_demo_app, settle, type_text, wait_for_screen, wait_until  # noqa: E402
-from tests.app.record_helpers import go_to_position, record_screen  # noqa: E402
+from tests.app.helpers import make_demo_app, type_text, wait_for_screen  # noqa: E402
+from tests.app.record_helpers import (  # noqa: E402
+    go_to_position,
+    in_conversations,
+    mark_three,
+    record_screen,
+    steady,
+)
 from tui.sandbox.data import LEAD_CANNOT_PROCESS, LEAD_MAIN  # noqa: E402
 from tui.screens.picker import PickerScreen  # noqa: E402
 
@@ -48,17 +54,10 @@ class Shot:
     caption: str = ""
 
 
-async def _steady(pilot: Pilot) -> None:
-    """Everything loaded and drawn; the status line's call counter caught up."""
-    await settle(pilot)
-    await settle(pilot)
-    pilot.app.api_calls = pilot.app.client.calls  # type: ignore[attr-defined]
-
-
 async def search_ada(pilot: Pilot) -> None:
     await wait_for_screen(pilot, PickerScreen)
     await type_text(pilot, "Ada")
-    await _steady(pilot)
+    await steady(pilot)
 
 
 def open_email(position: int, *, enter: bool = False) -> Steps:
@@ -69,14 +68,14 @@ def open_email(position: int, *, enter: bool = False) -> Steps:
         await go_to_position(pilot, LEAD_MAIN, position)
         if enter:
             await pilot.press("enter")
-        await _steady(pilot)
+        await steady(pilot)
 
     return steps
 
 
 async def record_list(pilot: Pilot) -> None:
     await record_screen(pilot)
-    await _steady(pilot)
+    await steady(pilot)
 
 
 def search(query: str) -> Steps:
@@ -86,45 +85,9 @@ def search(query: str) -> Steps:
         await record_screen(pilot)
         await pilot.press("slash")
         await type_text(pilot, query)
-        await _steady(pilot)
+        await steady(pilot)
 
     return steps
-
-
-def conversations(*keys: str) -> Steps:
-    """`c`: the conversation view, then `keys` (j, enter: the second conversation expanded and read)."""
-
-    async def steps(pilot: Pilot) -> None:
-        screen = await record_screen(pilot)
-        await pilot.press("c")
-        await wait_until(pilot, lambda: screen.conversation_table.row_count > 0, "the conversations")
-        await _steady(pilot)
-        for key in keys:
-            await pilot.press(key)
-            await _steady(pilot)
-
-    return steps
-
-
-async def marked(pilot: Pilot) -> None:
-    """Three emails marked (flagged with a note, done, to do), as a triager would."""
-    from tui.screens.mark_menu import MarkMenu
-    from tui.screens.mark_note import MarkNoteScreen
-    from tui.screens.record import RecordScreen
-
-    await record_screen(pilot)
-    for keys in (("m", "f"), ("j", "m", "d"), ("j", "j", "m", "t")):
-        for key in keys:
-            await pilot.press(key)
-            if key == "m":
-                await wait_for_screen(pilot, MarkMenu)
-        await wait_for_screen(pilot, RecordScreen)
-    await pilot.press("g", "M")
-    await wait_for_screen(pilot, MarkNoteScreen)
-    await type_text(pilot, "call back Monday")
-    await pilot.press("enter")
-    await wait_for_screen(pilot, RecordScreen)
-    await _steady(pilot)
 
 
 SHOTS: tuple[Shot, ...] = (
@@ -135,8 +98,8 @@ SHOTS: tuple[Shot, ...] = (
     Shot("list-80x24", (80, 24), record_list),
     Shot("detail-80x24", (80, 24), open_email(HTML_NEWSLETTER, enter=True)),
     Shot("search-80x24", (80, 24), search("status:opened")),
-    Shot("conversations-160x48", (160, 48), conversations("j", "enter")),
-    Shot("marks-80x24", (80, 24), marked),
+    Shot("conversations-160x48", (160, 48), in_conversations("j", "enter")),
+    Shot("marks-80x24", (80, 24), mark_three),
     Shot("error-cannot-process", (100, 30), record_list, start=LEAD_CANNOT_PROCESS),
 )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from textual import events
 from textual.pilot import Pilot
 
-from tests.app.helpers import make_demo_app, settle, wait_until
+from tests.app.helpers import make_demo_app, settle, type_text, wait_for_screen, wait_until
 from tui.sandbox.app import Call, Sandbox
 from tui.sandbox.data import LEAD_MAIN
 from tui.screens.record import RecordScreen
@@ -117,3 +117,45 @@ async def read_and_quit(tmp_path, record: tuple[str, str] = LEAD_MAIN, pages: in
             await pilot.press("pagedown")
             screen = await record_screen(pilot)
         return row_ids(screen)
+
+
+async def steady(pilot: Pilot) -> None:
+    """Everything loaded and drawn; the status line's call counter caught up (for pictures)."""
+    await settle(pilot)
+    await settle(pilot)
+    pilot.app.api_calls = pilot.app.client.calls  # type: ignore[attr-defined]
+
+
+async def mark_three(pilot: Pilot) -> None:
+    """Row 1 flagged with a note, row 2 done, row 4 to do; the cursor back on row 1."""
+    from tui.screens.mark_menu import MarkMenu
+    from tui.screens.mark_note import MarkNoteScreen
+
+    await record_screen(pilot)
+    for keys in (("m", "f"), ("j", "m", "d"), ("j", "j", "m", "t")):
+        for key in keys:
+            await pilot.press(key)
+            if key == "m":
+                await wait_for_screen(pilot, MarkMenu)
+        await wait_for_screen(pilot, RecordScreen)
+    await pilot.press("g", "M")
+    await wait_for_screen(pilot, MarkNoteScreen)
+    await type_text(pilot, "call back Monday")
+    await pilot.press("enter")
+    await wait_for_screen(pilot, RecordScreen)
+    await steady(pilot)
+
+
+def in_conversations(*keys: str):
+    """`c`, the conversations drawn, then `keys` (each let settle): a `run_before` for pictures."""
+
+    async def run_before(pilot: Pilot) -> None:
+        screen = await record_screen(pilot)
+        await pilot.press("c")
+        await wait_until(pilot, lambda: screen.conversation_table.row_count > 0, "the conversations")
+        await steady(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await steady(pilot)
+
+    return run_before

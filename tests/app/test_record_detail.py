@@ -21,6 +21,7 @@ from tests.app.record_helpers import (  # noqa: F401 (fixtures)
     row_ids,
     wait_until,
 )
+from tests.support.waits import until
 from tui.sandbox.data import LARGE_NEWSLETTER_POSITION, LEAD_MAIN
 from tui.render.html import LINKS_HEADING, body_text
 from tui.render.lines import body_rows
@@ -307,7 +308,7 @@ async def test_the_converter_process_converts_and_stops_when_asked():
         assert await converter.rows(detail, 40) == body_rows(detail, 40)
         # A conversion under way is stopped, not waited for (the app quits, the record screen closes).
         converting = asyncio.ensure_future(converter.rows(detail, 41))
-        await asyncio.sleep(0.05)
+        await until(lambda: converter._pool._processes, "the conversion's process")  # noqa: SLF001
         workers = list(converter._pool._processes.values())  # noqa: SLF001 - which processes to watch
         assert workers
     finally:

@@ -8,46 +8,22 @@ from datetime import datetime, timezone
 
 import pytest
 
-from tests.app.helpers import settle, type_text, wait_for_screen
-from tests.app.record_helpers import demo, record_screen
+from tests.app.helpers import wait_for_screen
+from tests.app.record_helpers import demo, mark_three, record_screen, steady
 from tests.support.clock import VirtualClock
 from tui.sandbox.data import LEAD_MAIN
 from tui.screens.mark_menu import MarkMenu
 from tui.screens.mark_note import MarkNoteScreen
-from tui.screens.record import RecordScreen
 
 WIDE = (160, 48)
 NARROW = (80, 24)
 SMALL = (60, 15)
 
 
-async def _steady(pilot) -> None:
-    await settle(pilot)
-    await settle(pilot)
-    pilot.app.api_calls = pilot.app.client.calls
-
-
-async def _marked(pilot) -> None:
-    """Row 1 flagged with a note, row 2 done, row 4 to do; the cursor back on row 1."""
-    await record_screen(pilot)
-    for keys in (("m", "f"), ("j", "m", "d"), ("j", "j", "m", "t")):
-        for key in keys:
-            await pilot.press(key)
-            if key == "m":
-                await wait_for_screen(pilot, MarkMenu)
-        await wait_for_screen(pilot, RecordScreen)
-    await pilot.press("g", "M")
-    await wait_for_screen(pilot, MarkNoteScreen)
-    await type_text(pilot, "call back Monday")
-    await pilot.press("enter")
-    await wait_for_screen(pilot, RecordScreen)
-    await _steady(pilot)
-
-
 @pytest.mark.parametrize("size", [WIDE, NARROW, SMALL], ids=["160x48", "80x24", "60x15"])
 def test_marks_column_and_progress(snap_compare, tmp_path, size):
     app, _ = demo(LEAD_MAIN, tmp_path)
-    assert snap_compare(app, terminal_size=size, run_before=_marked)
+    assert snap_compare(app, terminal_size=size, run_before=mark_three)
 
 
 @pytest.mark.parametrize(("key", "dialog"), [("m", MarkMenu), ("M", MarkNoteScreen)], ids=["menu", "note"])
@@ -55,10 +31,10 @@ def test_mark_dialogs(snap_compare, tmp_path, key, dialog):
     app, _ = demo(LEAD_MAIN, tmp_path)
 
     async def run_before(pilot) -> None:
-        await _marked(pilot)
+        await mark_three(pilot)
         await pilot.press(key)
         await wait_for_screen(pilot, dialog)
-        await _steady(pilot)
+        await steady(pilot)
 
     assert snap_compare(app, terminal_size=NARROW, run_before=run_before)
 
@@ -69,6 +45,6 @@ def test_last_years_dates(snap_compare, tmp_path):
 
     async def run_before(pilot) -> None:
         await record_screen(pilot)
-        await _steady(pilot)
+        await steady(pilot)
 
     assert snap_compare(app, terminal_size=NARROW, run_before=run_before)

@@ -74,7 +74,8 @@ def test_load_every_email_progress(snap_compare, tmp_path):
         sandbox.faults.latency_ms = 1000  # a page a virtual second: the walk stops where the clock stops
         await pilot.press("G")
         await wait_until(pilot, lambda: screen.feed.walk_pages >= 4, "four pages of the walk", advance=0.25)
-        await asyncio.sleep(0.05)
+        # The clock stands still from here: the fifth page waits; the line says the four.
+        await wait_until(pilot, lambda: "4 pages" in screen.email_list.border_subtitle, "the progress line", advance=0)
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=NARROW, run_before=run_before)

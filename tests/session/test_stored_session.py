@@ -8,6 +8,7 @@ import asyncio
 import pytest
 
 from tests.support.clock import VirtualClock
+from tests.support.waits import PATIENCE_S, until
 from tui.connect import demo_client
 from tui.sandbox.app import Faults, Sandbox
 from tui.sandbox.data import LEAD_MAIN
@@ -204,8 +205,14 @@ async def busy_store(path):
 
     thread = await StoreThread.open(path)
     scope = await thread.run(lambda store: store.scope("demo", "sandbox", demo=True))
-    gate = threading.Event()
-    busy = asyncio.ensure_future(thread.run(lambda store: gate.wait(5)))
+    gate, started = threading.Event(), threading.Event()
+
+    def hold(store) -> None:
+        started.set()
+        gate.wait(PATIENCE_S)
+
+    busy = asyncio.ensure_future(thread.run(hold))
+    await until(started.is_set, "the store thread to be busy")
     return thread, scope, RecordKeeper(thread, scope, Record(*LEAD_MAIN)), gate, busy
 
 
@@ -215,7 +222,7 @@ async def test_a_write_whose_caller_is_cancelled_still_lands(tmp_path):
     client, _ = demo_client(clock=VirtualClock())
     page = await client.list_emails(*LEAD_MAIN[:2])
     writing = asyncio.ensure_future(keeper.page("all", page.emails, next_index="11", more=True))
-    await asyncio.sleep(0)
+    await until(lambda: not thread._executor._work_queue.empty(), "the write to be queued")  # noqa: SLF001
     writing.cancel()
     gate.set()
     await busy
@@ -251,7 +258,6 @@ async def test_marks_are_kept_across_launches_and_set_before_they_load_win(tmp_p
 async def test_a_mark_is_written_even_when_nobody_waits_for_it(tmp_path):
     """The mark is queued on the store thread at once: quitting the moment after does not lose it."""
     thread, scope, keeper, gate, busy = await busy_store(tmp_path / "store.sqlite3")
-    await asyncio.sleep(0)
     keeper.keep_mark("m1", Mark("done", None, 1.0))
     gate.set()
     await busy
@@ -269,6 +275,6 @@ async def test_a_mark_the_store_cannot_write_is_told_and_kept_in_memory(tmp_path
         told = disk_full(launch, monkeypatch, "set_mark")
         session.set_mark("m1", "flagged")
         await launch.thread.run(lambda store: None)  # the mark's write is done (and failed) before this
-        await asyncio.sleep(0)  # its failure is told on the loop
+        await until(lambda: told, "the failure to be told")  # it is told on the loop, after the thread's answer
         assert told == [DISK_FULL]
         assert session.mark_state("m1") == "flagged" and not session.keeper.working
