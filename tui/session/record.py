@@ -27,7 +27,7 @@ from tui.store.marks import Mark, one_line_note
 from tui.zoho.catalog import USER_EMAILS
 from tui.zoho.client import ZohoClient
 from tui.zoho.errors import ZohoAPIError, ZohoError
-from tui.zoho.models import Email, EmailDetail, Record
+from tui.zoho.models import Email, EmailDetail, EmailPage, Record
 
 # Long enough that holding j does not fetch every email passed, short enough to feel immediate.
 DETAIL_PAUSE_S = 0.15
@@ -125,6 +125,17 @@ class RecordSession:
     def _owner(self, feed: EmailFeed) -> str | None:
         return feed.filter.owner_id if feed.filter.type == USER_EMAILS else None
 
+    async def _read_page(self, feed: EmailFeed, index: str | None) -> EmailPage:
+        """One page of `feed`'s list from Zoho; after a failure, a single try (the backoff paces the next)."""
+        return await self.client.list_emails(
+            self.record.module,
+            self.record.id,
+            type=feed.filter.type,
+            owner_id=self._owner(feed),
+            index=index,
+            retries=0 if feed.error is not None else None,
+        )
+
     async def load_more(self, feed: EmailFeed, on_wait: OnWait | None = None) -> list[Email] | None:
         """Read the next page of `feed` (page one first); the emails it added, None when nothing was read.
 
@@ -143,14 +154,7 @@ class RecordSession:
                 index = feed.next_page_index()
                 generation = feed.generation
                 try:
-                    page = await self.client.list_emails(
-                        self.record.module,
-                        self.record.id,
-                        type=feed.filter.type,
-                        owner_id=self._owner(feed),
-                        index=index,
-                        retries=0 if feed.error is not None else None,
-                    )
+                    page = await self._read_page(feed, index)
                 except ZohoError as error:
                     if index is not None and _refused_index(error):
                         # A stored next_index Zoho no longer knows: walk again from the top, skipping what is listed.
@@ -218,14 +222,7 @@ class RecordSession:
         more = False
         limit = MAX_SYNC_PAGES if feed.stored_at is not None else MAX_REFRESH_PAGES
         for _ in range(limit):
-            page = await self.client.list_emails(
-                self.record.module,
-                self.record.id,
-                type=feed.filter.type,
-                owner_id=self._owner(feed),
-                index=index,
-                retries=0 if feed.error is not None else None,
-            )
+            page = await self._read_page(feed, index)
             emails.extend(page.emails)
             pages.append(page.emails)
             index, more = page.info.next_index, page.info.more_records
