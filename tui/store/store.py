@@ -361,17 +361,11 @@ class Store:
 
     def load_feed(self, scope: Scope, module: str, record_id: str, filter_key: str) -> StoredFeed | None:
         """The stored feed, items in order (newest first); None when nothing was ever stored for it."""
-        with self._read() as db:
-            state = _feed_state(db, scope.id, module, record_id, filter_key)
-            if state is None:
-                return None
-            feed_id, feed_state = state
-            rows = db.execute(
-                "SELECT e.raw FROM feed_entries AS f JOIN emails AS e ON e.id = f.email_id "
-                "WHERE f.feed_id = ? ORDER BY f.position",
-                (feed_id,),
-            ).fetchall()
-        return StoredFeed([json.loads(raw) for (raw,) in rows], feed_state)
+        found = self.load_feed_rows(scope, module, record_id, filter_key)
+        if found is None:
+            return None
+        rows, state = found
+        return StoredFeed([json.loads(raw) for _message_id, raw in rows], state)
 
     def load_feed_rows(
         self, scope: Scope, module: str, record_id: str, filter_key: str
