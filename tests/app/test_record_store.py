@@ -28,6 +28,23 @@ async def test_a_stored_record_opens_from_disk_then_costs_one_call(tmp_path):
         assert [c for c in sandbox.calls if "/Emails/" in c.path] == []
 
 
+async def test_a_long_stored_record_paints_its_top_at_once_and_lists_every_stored_email(tmp_path):
+    listed = await read_and_quit(tmp_path, pages=25)  # all 250: more than the top read for the first paint
+    app, sandbox = make_demo_app(start=LEAD_MAIN, state_dir=tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await record_screen(pilot, idle=False)
+        await wait_until(pilot, lambda: screen.email_list.count > 0, "the first rows")
+        # Painted from the store's top, the list already says how many the store holds.
+        assert "250 emails" in screen.email_list.border_subtitle
+        screen = await record_screen(pilot)
+        assert row_ids(screen) == listed and screen.email_list.count == 250
+        await pilot.press("end")
+        await settle(pilot)
+        assert screen.email_list.cursor_email.message_id == listed[-1]
+        assert "Email 250 of 250" in str(screen.detail_view.border_title)
+        assert len(list_calls(sandbox)) == 1  # the sync of page one; no stored page read again
+
+
 async def test_new_emails_since_the_last_launch_come_on_top(tmp_path):
     listed = await read_and_quit(tmp_path)
     app, sandbox = make_demo_app(start=LEAD_MAIN, state_dir=tmp_path)

@@ -12,7 +12,7 @@ from tests.support.waits import PATIENCE_S, until
 from tui.connect import demo_client
 from tui.sandbox.app import Faults, Sandbox
 from tui.sandbox.data import LEAD_MAIN
-from tui.session.keeper import RecordKeeper, StoreThread
+from tui.session.keeper import FIRST_ROWS, RecordKeeper, StoreThread
 from tui.session.record import RecordSession
 from tui.store.marks import Mark
 from tui.zoho.models import Record
@@ -278,3 +278,65 @@ async def test_a_mark_the_store_cannot_write_is_told_and_kept_in_memory(tmp_path
         await until(lambda: told, "the failure to be told")  # it is told on the loop, after the thread's answer
         assert told == [DISK_FULL]
         assert session.mark_state("m1") == "flagged" and not session.keeper.working
+
+
+async def after_a_walk(tmp_path) -> tuple[Launch, list[str], int]:
+    """The launch after one that read LEAD_MAIN's 250 emails to the end (the store keeps them): that next
+    launch (not entered), what was listed, and the list calls made so far."""
+    clock = VirtualClock()
+    first = Launch(None, tmp_path / "store.sqlite3", clock)
+    async with first as session:
+        feed = session.feed()
+        while feed.more:
+            await session.load_more(feed)
+        read = list(feed.emails.ids)
+    return Launch(first.sandbox, first.store_path, clock), read, len(list_calls(first.sandbox))
+
+
+async def test_a_long_stored_list_gives_its_top_first_then_the_rest_without_a_call(tmp_path):
+    second, read, calls = await after_a_walk(tmp_path)
+    assert len(read) == 250 > FIRST_ROWS
+    async with second as session:
+        feed = session.feed()
+        assert await session.restore(feed)
+        # The first paint has the top and knows how many there are; no row of the rest is parsed or listed yet.
+        assert list(feed.emails.ids) == read[:FIRST_ROWS] and feed.known == 250 and feed.stored_rest == 50
+        assert feed.paging and not feed.can_load_more
+        assert await session.load_more(feed) is None  # no page of Zoho while the store's rows are read
+        assert await session.restore_rest(feed) == 50
+        assert list(feed.emails.ids) == read and feed.known == feed.count == 250
+        assert not feed.paging and not feed.more  # the walk was complete: nothing to ask Zoho below
+        assert len(list_calls(second.sandbox)) == calls
+        assert feed.emails[249].message_id == read[249]  # the rest parses when read
+
+
+async def test_a_cancelled_read_of_the_rest_is_still_to_do(tmp_path):
+    second, read, _calls = await after_a_walk(tmp_path)
+    async with second as session:
+        feed = session.feed()
+        assert await session.restore(feed)
+        reading = asyncio.ensure_future(session.restore_rest(feed))
+        await asyncio.sleep(0)
+        reading.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await reading
+        assert feed.stored_rest == 50 and feed.paging and feed.count == FIRST_ROWS
+        assert await session.restore_rest(feed) == 50
+        assert list(feed.emails.ids) == read
+
+
+async def test_when_the_store_fails_reading_the_rest_zoho_gives_it_from_page_one(tmp_path, monkeypatch):
+    second, read, _calls = await after_a_walk(tmp_path)
+    async with second as session:
+        feed = session.feed()
+        assert await session.restore(feed)
+
+        async def failed(*_args):
+            return None  # what StoreThread.run gives once the store failed (and said so)
+
+        monkeypatch.setattr(session.keeper, "load_rest", failed)
+        assert await session.restore_rest(feed) == 0
+        assert feed.count == FIRST_ROWS and feed.more and feed.can_load_more and feed.next_page_index() is None
+        while feed.more:
+            await session.load_more(feed)
+        assert list(feed.emails.ids) == read  # the stored top skipped, nothing listed twice

@@ -234,15 +234,22 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, Screen):
     def _resume(self, feed: EmailFeed) -> None:
         """A list not looked at yet (from the store, then synced; or its first page), or one whose wait for
         a retry was cut short by closing the screen: go on."""
-        if self.session.keeper is not None and not feed.restored:
+        if self.session.keeper is not None and (not feed.restored or feed.stored_rest):
             self._start(feed, self._open_list(feed))
         elif not feed.pages or feed.waiting:
             self._load(feed)
 
     async def _open_list(self, feed: EmailFeed) -> None:
-        """What the store holds of the list at once, then only what is new on Zoho (or page one)."""
+        """What the store holds of the list at once (its top painted first, then the rest read), then only
+        what is new on Zoho (or page one)."""
         try:
             restored = await self.session.restore(feed)
+            if restored:
+                self.post_message(PageLoaded(feed, feed.emails[: EMAILS_PER_PAGE * 3]))
+            if feed.stored_rest:
+                await self.session.restore_rest(feed)
+                self.post_message(FeedChanged(feed))
+                restored = True
         except Exception as error:  # a bug: shown as an error, never as a traceback
             feed.failed(unexpected(error), None)
             self.post_message(FeedChanged(feed))
@@ -250,7 +257,6 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, Screen):
         if not restored:
             await self._read_page(feed)
             return
-        self.post_message(PageLoaded(feed, feed.emails[: EMAILS_PER_PAGE * 3]))
         try:
             result = await self.session.refresh(feed, lambda f: self.post_message(FeedChanged(f)), patient=True)
         except Exception as error:  # a bug: shown as an error, never as a traceback
@@ -266,7 +272,7 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, Screen):
         """The end of the list, its empty-state line, the error box, and the status line."""
         feed = self.feed
         email_list = self.email_list
-        count = feed.count
+        count = feed.known
         loaded = f"{count:,} loaded" if feed.more else f"{count:,} email" + ("" if count == 1 else "s")
         left = self._seconds_to_retry(feed)
         stored_only = self.crm.stored_only is not None and count > 0
@@ -284,7 +290,7 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, Screen):
             progress = f"{failure_kind(feed.error)} — retrying in {left} s · {RETRY_KEY} retries now"
         elif feed.refreshing:
             progress = "refreshing…"
-        elif feed.paging:
+        elif feed.paging and not feed.stored_rest:
             progress = "loading more…" if count else "loading…"
         elif feed.error is not None:
             failed = "next page failed" if count else "not loaded"
@@ -367,7 +373,8 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, Screen):
             return
         more = "+" if feed.more else ""
         # Drawn with the email it names (not for each row a held key passes: the title repaints the pane).
-        self.detail_view.show_position(f"Email {email_list.table.cursor_row + 1} of {email_list.count}{more}")
+        listed = feed.known if email_list.shows(feed.emails) else email_list.count
+        self.detail_view.show_position(f"Email {email_list.table.cursor_row + 1} of {listed:,}{more}")
 
     def _load(self, feed: EmailFeed) -> None:
         """Read the next page of `feed` in a worker (the model says whether there is one to read)."""
@@ -418,7 +425,10 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, Screen):
             if feed.count:
                 self.email_list.show_emails(feed.emails, cursor_id=feed.cursor_id, scroll_y=feed.scroll_y)
         elif shown < feed.count:
-            self.email_list.add_emails(feed.emails[shown:])
+            if self.email_list.shows(feed.emails):
+                self.email_list.rows_grown()  # the rest of a stored list: 49,800 rows, none parsed
+            else:
+                self.email_list.add_emails(feed.emails[shown:])
 
     def _opened_for_good(self) -> None:
         """The record's emails came (from Zoho or the store): it is a recent record now."""
@@ -862,7 +872,7 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, Screen):
         title = f"Emails · {feed.filter.label}"
         triaged = self.session.triaged(feed) if self.session.marks else 0
         if triaged:
-            title += f" · {triaged:,} of {feed.count:,}{'+' if feed.more else ''} triaged"
+            title += f" · {triaged:,} of {feed.known:,}{'+' if feed.more else ''} triaged"
         if self.email_list.border_title != title:  # setting it redraws the list's border
             self.email_list.border_title = title
 

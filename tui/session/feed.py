@@ -37,6 +37,8 @@ class EmailFeed:
     synced_at: float | None = None  # epoch seconds of the last read of page one
     stored_at: float | None = None  # when what the store gave was last read from Zoho (None: not from the store)
     restored: bool = False  # the store was asked for this list (whether or not it had it)
+    stored_rest: int = 0  # rows the store holds below those listed, being read (`paging` meanwhile)
+    stored_after: int | None = None  # the store's position they start after
     new_since_open: int = 0  # emails the last sync put on top
     walking: bool = False  # "load every email" is under way
     walk_pages: int = 0  # pages that walk read so far
@@ -49,6 +51,11 @@ class EmailFeed:
     @property
     def count(self) -> int:
         return len(self.emails)
+
+    @property
+    def known(self) -> int:
+        """Emails listed, and those the store holds below them while they are read: what the list says it has."""
+        return len(self.emails) + self.stored_rest
 
     @property
     def ids(self) -> EmailRows:
@@ -115,12 +122,15 @@ class EmailFeed:
         return fresh
 
     def restore(self, emails: EmailRows, *, next_index: str | None, more: bool, pages: int,
-                synced_at: float | None, walked_at: float | None) -> None:
-        """The list as the store kept it: its rows and where its walk stopped."""
+                synced_at: float | None, walked_at: float | None, rest: int = 0, after: int | None = None) -> None:
+        """The list as the store kept it: its rows (its top when `rest` more are to be read, after the store's
+        position `after`; no page is asked for until they are) and where its walk stopped."""
         self.emails = emails
+        self.stored_rest, self.stored_after = rest, after
+        self.paging = rest > 0
         self.next_index = next_index
         self.more = more
-        self.pages = max(pages, 1) if emails else 0
+        self.pages = max(pages, 1) if emails or rest else 0
         self.synced_at = synced_at
         self.stored_at = max((t for t in (synced_at, walked_at) if t is not None), default=None)
         self.walk = PageWalk()

@@ -108,12 +108,19 @@ def _open_store(path: str | Path | None, on_disk: bool) -> Store:
     return Store.open(path) if on_disk else Store.in_memory()
 
 
+# Rows of a stored list read before its first paint: more than the tallest screen shows and the pages
+# after it; the rest (49,800 of a 50,000-email record) is read right after, the list on screen meanwhile.
+FIRST_ROWS = 200
+
+
 @dataclass(frozen=True, slots=True)
 class StoredList:
-    """A feed as the store had it: its rows, unparsed, and its paging state."""
+    """A feed as the store had it: its top rows, unparsed, its paging state, and what is left to read."""
 
     emails: EmailRows
     state: FeedState
+    rest: int  # rows below these in the store: `load_rest` reads them
+    last: int | None  # where they start (after this position)
 
 
 class RecordKeeper:
@@ -129,14 +136,26 @@ class RecordKeeper:
     def working(self) -> bool:
         return self.thread.failed is None
 
-    async def load(self, filter_key: str) -> StoredList | None:
+    async def load(self, filter_key: str, *, first: int | None = FIRST_ROWS) -> StoredList | None:
+        """The stored list's top `first` rows (None: all) and how many more the store holds."""
         found = await self.thread.run(
-            lambda store: store.load_feed_rows(self.scope, self.module, self.record_id, filter_key)
+            lambda store: store.load_feed_rows(self.scope, self.module, self.record_id, filter_key, first=first)
         )
         if found is None:
             return None
-        rows, state = found
-        return StoredList(EmailRows.from_raw(rows), state)
+        return StoredList(EmailRows.from_raw(found.rows), found.state, found.total - len(found.rows), found.last)
+
+    async def load_rest(self, filter_key: str, after: int | None) -> tuple[list[str], dict[str, str]] | None:
+        """The stored list's rows below position `after`: their message ids in order and their JSON text,
+        gathered on the store's thread (the UI thread only appends them)."""
+
+        def read(store: Store) -> tuple[list[str], dict[str, str]] | None:
+            found = store.load_feed_rows(self.scope, self.module, self.record_id, filter_key, after=after)
+            if found is None:
+                return None
+            return [message_id for message_id, _raw in found.rows], dict(found.rows)
+
+        return await self.thread.run(read)
 
     async def page(self, filter_key: str, emails: Sequence[Email], *, next_index: str | None, more: bool) -> None:
         items = [dict(e.raw) or {"message_id": e.message_id} for e in emails]

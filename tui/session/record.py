@@ -119,8 +119,29 @@ class RecordSession:
             pages=state.pages,
             synced_at=state.synced_at,
             walked_at=state.walked_at,
+            rest=stored.rest,
+            after=stored.last,
         )
         return True
+
+    async def restore_rest(self, feed: EmailFeed) -> int:
+        """The rows of a restored list below its top (read first, for the first paint): appended, unparsed;
+        returns how many. Cancelled, the rest is still to read (`feed.stored_rest`): the record screen
+        reads it when it shows this list again."""
+        if not feed.stored_rest or self.keeper is None:
+            return 0
+        try:
+            found = await self.keeper.load_rest(feed.filter.key, feed.stored_after)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            _rest_lost(feed)
+            raise
+        if found is None:
+            _rest_lost(feed)
+            return 0
+        feed.stored_rest, feed.stored_after, feed.paging = 0, None, False
+        return feed.emails.append_raw(*found)
 
     def _owner(self, feed: EmailFeed) -> str | None:
         return feed.filter.owner_id if feed.filter.type == USER_EMAILS else None
@@ -403,3 +424,11 @@ class RecordSession:
 def _refused_index(error: ZohoError) -> bool:
     """Zoho no longer accepts a next_index (how long one lives is not documented): INVALID_DATA on `index`."""
     return isinstance(error, ZohoAPIError) and error.code == "INVALID_DATA" and error.details.get("param_name") == "index"
+
+
+def _rest_lost(feed: EmailFeed) -> None:
+    """The store failed (and said so) reading the rest of a list: what is listed stays, and Zoho gives the rest,
+    walked from page one (the store's walk stopped below rows this list does not have)."""
+    feed.stored_rest, feed.stored_after, feed.paging = 0, None, False
+    feed.restart_walk()
+    feed.more = True

@@ -157,6 +157,19 @@ class EmailRows(Sequence[Email]):
             self._raw[email.message_id] = compact(email)
             self._keep_parsed(email)  # the same objects the caller holds (a list shows them as they came)
 
+    def append_raw(self, ids: Sequence[str], raw: dict[str, str]) -> int:
+        """Append rows not listed yet from their ids in order and their JSON text (the rest of a stored list,
+        gathered on the store's thread); returns how many were added. No row is parsed."""
+        fresh = [message_id for message_id in ids if message_id not in self._position]
+        base = self._top + len(self._ids)
+        self._position.update(zip(fresh, range(base, base + len(fresh))))
+        self._ids.extend(fresh)
+        if len(fresh) == len(raw):
+            self._raw.update(raw)
+        else:
+            self._raw.update((message_id, raw[message_id]) for message_id in fresh)
+        return len(fresh)
+
     def prepend(self, emails: Sequence[Email]) -> None:
         """Put emails not listed yet on top, in the given order."""
         fresh: list[Email] = []

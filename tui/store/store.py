@@ -91,6 +91,16 @@ class FeedState:
 
 
 @dataclass(frozen=True, slots=True)
+class StoredRows:
+    """Rows of a stored feed as the store keeps them: (message_id, list item as JSON text), in order."""
+
+    rows: list[tuple[str, str]]
+    state: FeedState
+    total: int  # rows in the whole feed (`rows` may be its top only)
+    last: int | None  # the position of the last row read: the rest of the feed is below it
+
+
+@dataclass(frozen=True, slots=True)
 class StoredFeed:
     """A feed as stored: the raw list items in Zoho's order (newest first), and its paging state."""
 
@@ -364,25 +374,33 @@ class Store:
         found = self.load_feed_rows(scope, module, record_id, filter_key)
         if found is None:
             return None
-        rows, state = found
-        return StoredFeed([json.loads(raw) for _message_id, raw in rows], state)
+        return StoredFeed([json.loads(raw) for _message_id, raw in found.rows], found.state)
 
     def load_feed_rows(
-        self, scope: Scope, module: str, record_id: str, filter_key: str
-    ) -> tuple[list[tuple[str, str]], FeedState] | None:
+        self, scope: Scope, module: str, record_id: str, filter_key: str, *, first: int | None = None,
+        after: int | None = None,
+    ) -> StoredRows | None:
         """The stored feed as (message_id, list item as JSON text) in order, unparsed: a 50,000-email record
-        paints its first screen without decoding the other 49,990. None when nothing was stored for it."""
+        paints its first screen without decoding the other 49,990. `first`: only that many from the top (with
+        how many there are in all); `after`: only those below that position (the rest of a `first` read).
+        None when nothing was stored for it."""
         with self._read() as db:
             state = _feed_state(db, scope.id, module, record_id, filter_key)
             if state is None:
                 return None
             feed_id, feed_state = state
-            rows = db.execute(
-                "SELECT e.message_id, e.raw FROM feed_entries AS f JOIN emails AS e ON e.id = f.email_id "
-                "WHERE f.feed_id = ? ORDER BY f.position",
-                (feed_id,),
-            ).fetchall()
-        return rows, feed_state
+            query = (
+                "SELECT e.message_id, e.raw, f.position FROM feed_entries AS f JOIN emails AS e ON e.id = f.email_id "
+                "WHERE f.feed_id = ? AND f.position > ? ORDER BY f.position LIMIT ?"
+            )
+            found = db.execute(query, (feed_id, -(1 << 62) if after is None else after,
+                                       -1 if first is None else first)).fetchall()
+            if first is None or len(found) < first:
+                total = len(found)
+            else:
+                (total,) = db.execute("SELECT count(*) FROM feed_entries WHERE feed_id = ?", (feed_id,)).fetchone()
+        last = found[-1][2] if found else after
+        return StoredRows([(message_id, raw) for message_id, raw, _position in found], feed_state, total, last)
 
     def feed_states(self, scope: Scope, module: str, record_id: str) -> list[FeedState]:
         """The paging state of every stored feed of a record."""

@@ -325,6 +325,23 @@ class EmailList(Vertical):
         self.call_after_refresh(self.check_near_end)
         return len(fresh)
 
+    def shows(self, emails: Sequence[Email]) -> bool:
+        """`emails` is the very sequence the list holds (rows appended to it can be shown by `rows_grown`)."""
+        return self.table.rows is emails
+
+    def rows_grown(self) -> None:
+        """Rows were appended to the sequence given to `show_emails` (the rest of a stored list, 49,800 rows
+        of JSON text): show them without reading them."""
+        emails = self.table.rows
+        shown = self.table.row_count
+        added = emails.ids[shown:] if isinstance(emails, IndexedEmails) else [e.message_id for e in emails[shown:]]
+        self._ids.update(added)
+        if self.table.time_width < (width := time_width(emails, self._now())):
+            self._set_time_width(width)
+        self.table.rows_grown()
+        self.set_class(not emails, "-empty")
+        self.call_after_refresh(self.check_near_end)
+
     def _set_time_width(self, width: int) -> None:
         if width != self.table.time_width:
             self.table.time_width = width

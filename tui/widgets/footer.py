@@ -64,10 +64,36 @@ class KeyFooter(Footer):
             if not removable:
                 break
             shown.remove(min(removable, key=drop_order))
+        palette = [item for item in dropped if isinstance(item, FooterKey)]
+        for key in (*shown, *palette):
+            # Born with the style it will have: FooterKey starts compact and is then bound to the footer's
+            # `compact`, restyling each key twice as it mounts (a sixth of the first frame's styling).
+            compact = True if key in palette else self.compact  # the palette key is not bound: it stays compact
+            key.set_reactive(FooterKey.compact, compact)
+            key.set_class(compact, "-compact", update=False)
         yield from shown
-        yield from (item for item in dropped if isinstance(item, FooterKey))
+        yield from palette
 
     _composed_for = 0
+    _shown: tuple[tuple[object, ...], ...] | None = None
+
+    async def recompose(self) -> None:
+        """Mount the keys again only when they changed: the bindings change with every focus move, the keys
+        shown mostly do not (Footer remounts them all each time)."""
+        if not self.is_attached or self._pruning:
+            return
+        keys = list(self.compose())
+        shown = tuple(
+            (k.key, k.key_display, k.description, k.action, k._disabled, k.tooltip, tuple(sorted(k.classes)))
+            for k in keys
+        )
+        if shown == self._shown:
+            return
+        self._shown = shown
+        async with self.batch():
+            await self.query_children("*").exclude(".-textual-system").remove()
+            if self.is_attached:
+                await self.mount_all(keys)
 
     @guarded
     def on_resize(self, event: events.Resize) -> None:

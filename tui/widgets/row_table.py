@@ -197,6 +197,17 @@ class RowTable(ScrollView, Generic[RowT], can_focus=True, inherit_bindings=False
             self.cursor_row = 0
             self._post_highlighted()
 
+    def rows_grown(self) -> None:
+        """The sequence shown grew at its end (its owner appended to it): show the rows past `row_count`."""
+        count, grown = self._count, len(self._rows)
+        if grown <= count or self._own:
+            return
+        self._count = grown
+        self._set_virtual_size()
+        if count == 0:
+            self.cursor_row = 0
+            self._post_highlighted()
+
     def clear(self) -> None:
         self.show_rows(())
 
