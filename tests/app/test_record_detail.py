@@ -332,3 +332,25 @@ async def test_the_position_title_is_drawn_with_the_email_in_full_not_for_each_r
         assert view.border_title == "Email 1 of 250"  # headers only: the whole pane is not redrawn for it
         view.show_detail(emails[3], None)
         assert view.border_title == "Email 4 of 250"
+
+
+async def test_rows_passed_never_shrink_the_headers_and_an_email_in_full_fits_them(tmp_path):
+    # A header whose height changes lays out the whole screen again: rows passed keep the tallest one.
+    app, sandbox = demo(LEAD_MAIN, tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await record_screen(pilot)
+        view = screen.detail_view
+        header = view.query_one(email_detail.HeaderView)
+        emails = screen.email_list.emails
+        tall = next(n for n in range(len(emails) - 1) if emails[n].cc and not emails[n + 1].cc)
+        screen.email_list.table.move_cursor(row=tall)
+        await settle(pilot)
+        held = header.styles.height.value
+        assert view.state == "detail" and held == len(view._header_lines) + 1
+
+        await pilot.press("j")  # to a row with fewer header lines: drawn at once, the email not read yet
+        assert view.state == "loading" and view.message_id == emails[tall + 1].message_id
+        assert len(view._header_lines) + 1 < held == header.styles.height.value
+
+        await settle(pilot)  # the email in full: the headers take just their lines
+        assert view.state == "detail" and header.styles.height.value == len(view._header_lines) + 1 < held

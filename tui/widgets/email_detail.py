@@ -36,6 +36,7 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.worker import Worker, get_current_worker
 
 from tui.render.body_links import BodyLinks, find_links
@@ -214,7 +215,15 @@ class LineView(ScrollView):
         widest = max((line.cell_length for line in lines if not isinstance(line, str)), default=0)
         if not region:  # not laid out yet; once it is, the plain lines (made to fit it) are never wider
             widest = max(widest, max((cell_len(line) for line in lines if isinstance(line, str)), default=0))
-        self.virtual_size = Size(max(region, widest), len(lines))
+        size = Size(max(region, widest), len(lines))
+        if region and size != self.virtual_size:
+            # The view's own size never follows its lines (its height is fixed or a fraction): new lines change
+            # its scrollbar and how far it scrolls, not the layout, which `virtual_size` would redo for the
+            # whole screen on every email the cursor passes.
+            self.set_reactive(Widget.virtual_size, size)
+            self._scroll_update(size)
+        elif not region:
+            self.virtual_size = size
         if not keep_position:
             self.scroll_to(0, 0, animate=False, immediate=True)
         self.refresh()
@@ -257,10 +266,27 @@ class HeaderView(LineView, can_focus=False):
     }
     """
 
-    def set_lines(self, lines: Sequence[Line], *, keep_position: bool = False, links: LinkSpans | None = None) -> None:
-        # A fixed height changes the layout only when the number of lines does.
-        self.styles.height = len(lines) + 1  # and the rule under them
+    _fit = 0  # the height its lines take, with the rule under them
+    _height = 0  # the height it has
+
+    def set_lines(
+        self, lines: Sequence[Line], *, keep_position: bool = False, links: LinkSpans | None = None, hold: bool = False
+    ) -> None:
+        """`hold`: grow if they need it, never shrink (rows passed: a height that changes at each row lays out
+        the whole screen again, twice the cost of the move; `fit` once the email is drawn in full)."""
+        self._fit = len(lines) + 1
+        self._set_height(max(self._fit, self._height) if hold else self._fit)
         super().set_lines(lines, keep_position=keep_position, links=links)
+
+    def fit(self) -> None:
+        """As tall as its lines again (after rows passed with `hold`)."""
+        self._set_height(self._fit)
+
+    def _set_height(self, height: int) -> None:
+        # A fixed height changes the layout only when it changes.
+        if height != self._height:
+            self._height = height
+            self.styles.height = height
 
 
 class BodyView(LineView, can_focus=True):
@@ -484,6 +510,7 @@ class EmailDetailView(Vertical):
         self.remove_class("-blank")
         self._clear_error()
         self._update_header()
+        self._fit_header()
         self._apply_position()
         self._show_body(keep_position=False)
 
@@ -496,6 +523,7 @@ class EmailDetailView(Vertical):
         self._token += 1
         self.rendering = self.preview = False
         self.state = "error"
+        self._fit_header()
         self._apply_position()
         self.query_one(ErrorPanel).show_error(error, action=action)
         self._set_body([], keep_position=False)
@@ -520,7 +548,12 @@ class EmailDetailView(Vertical):
             lines = self._header_at(self.body.text_width if inline else header.text_width) or lines
         self._header_lines = lines
         if not inline:
-            header.set_lines(lines)
+            header.set_lines(lines, hold=self.state == "loading")
+
+    def _fit_header(self) -> None:
+        """The email is drawn in full (or its error is): the headers take just their lines again."""
+        if not self.header_inline:
+            self.query_one(HeaderView).fit()
 
     def _header_at(self, width: int) -> list[Strip] | None:
         """The headers drawn at `width` (from the cache when drawn before); None when they are on screen."""
