@@ -15,7 +15,7 @@ from tui.sandbox.data import LEAD_MAIN
 from tui.session.keeper import FIRST_ROWS, RecordKeeper, StoreThread
 from tui.session.record import RecordSession
 from tui.store.marks import Mark
-from tui.zoho.models import Record
+from tui.zoho.models import Email, Record
 
 
 class Launch:
@@ -340,3 +340,24 @@ async def test_when_the_store_fails_reading_the_rest_zoho_gives_it_from_page_one
         while feed.more:
             await session.load_more(feed)
         assert list(feed.emails.ids) == read  # the stored top skipped, nothing listed twice
+
+
+async def test_a_store_in_memory_is_asked_only_for_lists_this_launch_wrote(monkeypatch):
+    # --no-store: the store in memory holds nothing at start; opening a record does not wait on its thread.
+    thread = await StoreThread.open(None, on_disk=False)
+    try:
+        scope = await thread.run(lambda store: store.scope("demo", "sandbox", demo=True))
+        keeper = RecordKeeper(thread, scope, Record(*LEAD_MAIN))
+        run, asked = thread.run, []
+
+        async def counted(work):
+            asked.append(work)
+            return await run(work)
+
+        monkeypatch.setattr(thread, "run", counted)
+        assert await keeper.load("") is None and asked == []
+        await keeper.page("", [Email("m1"), Email("m2")], next_index=None, more=False)
+        stored = await keeper.load("")
+        assert stored is not None and list(stored.emails.ids) == ["m1", "m2"] and len(asked) == 2
+    finally:
+        await asyncio.to_thread(thread.close)

@@ -34,6 +34,9 @@ class StoreThread:
         self._executor = executor
         self.failed: str | None = None  # the sentence saying why the store is off
         self.on_failure: Callable[[str], None] | None = None
+        self.on_disk = store.on_disk
+        # Lists written in this launch (scope id, module, record id, filter key): all a store in memory holds.
+        self.lists_written: set[tuple[int, str, str, str]] = set()
 
     @classmethod
     async def open(cls, path: str | Path | None = None, *, on_disk: bool = True) -> StoreThread:
@@ -136,8 +139,13 @@ class RecordKeeper:
     def working(self) -> bool:
         return self.thread.failed is None
 
+    def _list(self, filter_key: str) -> tuple[int, str, str, str]:
+        return (self.scope.id, self.module, self.record_id, filter_key)
+
     async def load(self, filter_key: str, *, first: int | None = FIRST_ROWS) -> StoredList | None:
         """The stored list's top `first` rows (None: all) and how many more the store holds."""
+        if not self.thread.on_disk and self._list(filter_key) not in self.thread.lists_written:
+            return None  # a store in memory (--no-store) holds only what this launch wrote: no trip to its thread
         found = await self.thread.run(
             lambda store: store.load_feed_rows(self.scope, self.module, self.record_id, filter_key, first=first)
         )
@@ -159,6 +167,7 @@ class RecordKeeper:
 
     async def page(self, filter_key: str, emails: Sequence[Email], *, next_index: str | None, more: bool) -> None:
         items = [dict(e.raw) or {"message_id": e.message_id} for e in emails]
+        self.thread.lists_written.add(self._list(filter_key))
         await self.thread.run(
             lambda store: store.append_page(
                 self.scope, self.module, self.record_id, filter_key, items, next_index=next_index, more=more
@@ -167,6 +176,7 @@ class RecordKeeper:
 
     async def top(self, filter_key: str, emails: Sequence[Email], *, synced_at: float, continued: bool) -> MergeResult | None:
         items = [dict(e.raw) or {"message_id": e.message_id} for e in emails]
+        self.thread.lists_written.add(self._list(filter_key))
         return await self.thread.run(
             lambda store: store.merge_top(
                 self.scope, self.module, self.record_id, filter_key, items, synced_at=synced_at, continued=continued
