@@ -81,6 +81,20 @@ def test_help_answers_without_loading_textual():
     assert result.stdout.strip().splitlines()[-1] == "[]"
 
 
+def test_the_record_screen_loads_without_what_only_later_keys_need():
+    """First paint (python -m tui.bench, figure 1): the record screen's modules leave out the HTML converter, the
+    store's search language and SQLite (the store's own thread imports those), and the menus' screens."""
+    later = ("html2text", "sqlite3", "tui.store.query", "tui.screens.help", "tui.screens.picker", "tui.screens.type_filter",
+             "tui.screens.copy_menu", "tui.screens.link_picker", "tui.screens.attachment_menu")
+    probe = (
+        "import sys; import tui.app, tui.connect, tui.screens.record; "
+        f"print(sorted(m for m in {later!r} if m in sys.modules))"
+    )
+    result = subprocess.run([PYTHON, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
 def test_usage_errors_exit_2():
     assert cli.main(["Leads", "1", "extra"]) == 2
     assert cli.main(["not-a-url"]) == 2

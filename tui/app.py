@@ -376,11 +376,15 @@ class CrmEmailsApp(App[None]):
 
     async def _open_store(self) -> StoreThread | None:
         """The store, or None (memory only) with a sentence saying why; a file moved aside is said too."""
-        from tui.store.store import StoreError
-
         try:
             store = await StoreThread.open(self.store_path, on_disk=self.use_store)
-        except StoreError as error:
+        except Exception as error:
+            # The store's modules (and SQLite's) are imported on its thread while this one starts: here only
+            # once it failed, when they are loaded already.
+            from tui.store.store import StoreError
+
+            if not isinstance(error, StoreError):
+                raise
             self._store_off(error.message)
             return None
         store.on_failure = self._store_off

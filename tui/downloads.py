@@ -59,6 +59,11 @@ _WINDOWS_RESERVED = frozenset(
 _INVISIBLE_LETTERS = frozenset("\u115f\u1160\u3164\uffa0")
 
 
+
+def attachment_label(attachment: Attachment) -> str:
+    """How an attachment is named in what the app says: its name on one line."""
+    return one_line(attachment.name) or "(unnamed)"
+
 def _visible(ch: str) -> bool:
     """A character that draws something: a letter, digit, punctuation or symbol."""
     return unicodedata.category(ch)[0] in "LNPS" and ch not in _INVISIBLE_LETTERS

@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 
 from rich.cells import cell_len
 
-from tui.render.html import LINKS_HEADING
+# The heading above the numbered links at the end of a converted body (tui.render.html writes it). Here, not
+# there: the detail pane finds links at start-up, and html2text is imported only when a body is converted.
+LINKS_HEADING = "Links:"
 
 _LISTED = re.compile(r"\[(\d+)\] (\S+)")  # a line of the list: its number and the start of its target
 _BARE_URL = re.compile(r"https?://[^\s<>\"'()\[\]]+", re.IGNORECASE)

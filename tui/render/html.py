@@ -18,11 +18,11 @@ from typing import Any
 
 import html2text
 
+from tui.render.body_links import LINKS_HEADING
 from tui.render.safe import clean
 from tui.zoho.models import EmailDetail
 
 NO_BODY = "(no body)"
-LINKS_HEADING = "Links:"
 _MIN_WIDTH = 20
 _TAB_SIZE = 8
 

@@ -10,7 +10,7 @@ from textual import on
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from tui.render.safe import one_line
+from tui.downloads import attachment_label
 from tui.render.sizes import human_size
 from tui.screens.menu import MenuScreen, menu_bindings
 from tui.zoho.models import Attachment
@@ -18,10 +18,6 @@ from tui.widgets.access import close
 from tui.widgets.guard import guarded
 
 ALL_ID = "all"
-
-
-def attachment_label(attachment: Attachment) -> str:
-    return one_line(attachment.name) or "(unnamed)"
 
 
 def _row(name: Text, size: str) -> Table:

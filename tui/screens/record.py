@@ -16,7 +16,7 @@ import math
 from collections.abc import Callable, Coroutine
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import events, on, work
@@ -28,10 +28,9 @@ from textual.screen import Screen
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
-from tui.downloads import Saved, describe_os_error, download_dir, save_attachment
+from tui.downloads import Saved, attachment_label, describe_os_error, download_dir, save_attachment
 from tui.render.safe import one_line
 from tui.render.sizes import human_size
-from tui.screens.attachment_menu import attachment_label
 from tui.screens.record_conversations import ConversationMode
 from tui.screens.record_copy import COPY_HELP, CopyAndOpen
 from tui.screens.messages import (
@@ -47,7 +46,6 @@ from tui.screens.messages import (
     RefreshFailed,
     UsersLoaded,
 )
-from tui.screens.type_filter import TypeFilterScreen
 from tui.session.connection import failure_kind
 from tui.session.feed import EmailFeed
 from tui.session.filters import EmailFilter
@@ -65,6 +63,9 @@ from tui.zoho.catalog import EMAILS_PER_PAGE, STANDARD_BY_NAME
 from tui.zoho.errors import ZohoAPIError, ZohoError
 from tui.zoho.models import Attachment, Email, Record
 from tui.widgets.header import AppHeader
+
+if TYPE_CHECKING:
+    from tui.screens.type_filter import TypeFilterScreen
 
 # Side by side from this width; below it the list fills the screen and Enter opens the email.
 WIDE_LAYOUT_MIN_WIDTH = 120
@@ -781,10 +782,11 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, Screen):
         self._highlighted = event.email
         self.feed.cursor_id = event.email.message_id
         self.feed.scroll_y = self.email_list.view_top
-        self._show_position()
         if self.detail_visible:
             self._follow(event.email)
             self._refresh_keys()
+        # After the pane has the email: the title waits for it in full (a title changed redraws the pane).
+        self._show_position()
 
     @on(EmailList.Opened)
     @guarded
@@ -926,6 +928,8 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, Screen):
     def action_choose_filter(self) -> None:
         known = self.crm.directory.users_known if self.crm.directory else None
         users, me = known if known else (None, None)
+        from tui.screens.type_filter import TypeFilterScreen  # loaded when first opened, not with the record
+
         modal = TypeFilterScreen(self.record.module, self.filter, users=users, me=me, users_error=self._users_error)
         self._filter_modal = modal
         self.app.push_screen(modal, self._filter_chosen)

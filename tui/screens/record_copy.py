@@ -19,9 +19,6 @@ from textual.content import Content
 from tui import opener
 from tui.render.copy_text import COPY_BY_NAME, body_as_text, copied_note, email_text
 from tui.render.safe import one_line
-from tui.screens.attachment_menu import AttachmentMenu
-from tui.screens.copy_menu import CopyMenu
-from tui.screens.link_picker import LinkChoice, LinkPicker
 from tui.widgets.error_panel import error_text, unexpected
 from tui.widgets.guard import guarded
 from tui.zoho.errors import AuthError, ZohoError
@@ -29,6 +26,7 @@ from tui.zoho.links import data_center_of, is_record_id, record_url
 from tui.zoho.models import Attachment, Email, EmailDetail, Record
 
 if TYPE_CHECKING:
+    from tui.screens.link_picker import LinkChoice
     from tui.screens.record import RecordScreen
 
 NO_EMAIL = "No email is selected."
@@ -81,6 +79,8 @@ class CopyAndOpen:
         elif not found:
             previews["body"] = previews["link"] = "read when chosen: one API call"
         previews["web_link"] = f"{self.record.module} {self.record.id}"
+        from tui.screens.copy_menu import CopyMenu  # the menus load when first opened, not with the record
+
         self.app.push_screen(CopyMenu(previews), lambda name: self._copy_chosen(email, name))
 
     @guarded
@@ -159,6 +159,8 @@ class CopyAndOpen:
         if not targets:
             self._say(NO_LINKS)
             return
+        from tui.screens.link_picker import LinkPicker
+
         picker = LinkPicker(targets, to_copy=to_copy, can_open=opener.can_open_here())
         self.app.push_screen(picker, self._link_chosen)
 
@@ -281,4 +283,6 @@ class CopyAndOpen:
         elif len(attachments) == 1:
             self._save(email, attachments)
         else:
+            from tui.screens.attachment_menu import AttachmentMenu
+
             self.app.push_screen(AttachmentMenu(attachments), lambda choice: self._save(email, choice) if choice else None)
