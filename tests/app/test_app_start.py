@@ -13,7 +13,7 @@ from tests.app.record_helpers import wait_until
 from tui.app import DEMO_SUBTITLE, CrmEmailsApp
 from tui.sandbox.data import CUSTOM_MAIN, LEAD_MAIN
 from tui.screens.auth_problem import AuthProblemScreen
-from tui.screens.connecting import ConnectingScreen
+from tui.screens.connecting import QUIET_S, ConnectingScreen
 from tui.screens.picker import PickerScreen
 from tui.screens.record import RecordScreen
 from tui.connect import demo_client, sandbox_credentials, token_source
@@ -37,12 +37,24 @@ async def test_says_it_is_connecting_until_the_client_is_ready(tmp_path):
 
     app = TestApp(connect, demo=True, state_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause(0.1)
-        assert isinstance(app.screen, ConnectingScreen)
-        assert "Starting the demo" in screen_text(app.screen)
+        await pilot.pause()
+        assert isinstance(app.screen, ConnectingScreen) and not app.screen.drawn  # a quick one draws nothing
+        await wait_until(pilot, lambda: "Starting the demo" in screen_text(app.screen), "the connecting line")
+        assert app.virtual_clock.monotonic() >= QUIET_S  # drawn once the connection took a moment
         assert app.sub_title == DEMO_SUBTITLE == "DEMO DATA (sandbox)"
         ready.set()
         await wait_for_screen(pilot, PickerScreen)
+
+
+async def test_a_quick_connection_never_draws_the_connecting_screen(tmp_path):
+    # The demo connects within QUIET_S: its first frame worth seeing (the record) is not delayed by one that
+    # would be gone at once.
+    app, _ = make_demo_app(start=LEAD_MAIN, state_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, RecordScreen)
+        await settle(pilot)
+        base = app.screen_stack[0]
+        assert isinstance(base, ConnectingScreen) and not base.drawn and not base.children
 
 
 async def test_missing_credentials_say_exactly_what_to_do(tmp_path):

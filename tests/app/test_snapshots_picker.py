@@ -11,7 +11,7 @@ import asyncio
 
 import pytest
 
-from tests.app.helpers import TestApp, failing_connect, make_demo_app, settle, type_text, wait_for_screen
+from tests.app.helpers import TestApp, failing_connect, make_demo_app, settle, type_text, wait_for_screen, wait_until
 from tests.app.record_helpers import record_screen
 from tui.app import CrmEmailsApp
 from tui.sandbox.data import LEAD_MAIN
@@ -82,7 +82,9 @@ def test_demo_start_connecting(snap_compare, tmp_path):
     app = TestApp(connect, demo=True, state_dir=tmp_path)
 
     async def starting(pilot) -> None:
-        await pilot.pause(0.1)
+        # Drawn once connecting takes a moment (QUIET_S on the app's clock).
+        await wait_until(pilot, lambda: pilot.app.screen.drawn and pilot.app.screen.query("#message"), "the line")
+        await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=starting)
 
