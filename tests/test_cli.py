@@ -95,6 +95,13 @@ def test_the_record_screen_loads_without_what_only_later_keys_need():
     assert result.stdout.strip().splitlines()[-1] == "[]"
 
 
+def test_opening_the_store_leaves_the_search_language_for_the_first_search():
+    probe = "import sys, tui.store.store; print(sorted(m for m in ('tui.store.query', 'tui.store.search') if m in sys.modules))"
+    result = subprocess.run([PYTHON, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
 def test_usage_errors_exit_2():
     assert cli.main(["Leads", "1", "extra"]) == 2
     assert cli.main(["not-a-url"]) == 2

@@ -11,10 +11,10 @@ matches inside longer words.
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import date, datetime, timezone, tzinfo
 from typing import Any
 
+from tui.store.fold import FOLD_FUNCTION, fold
 from tui.store.query import (
     AttachmentTerm,
     DateTerm,
@@ -38,18 +38,6 @@ _LIKE_BODY = (
     "EXISTS (SELECT 1 FROM details AS d WHERE d.scope_id = e.scope_id AND d.message_id = e.message_id "
     "AND crm_fold(d.body_text) LIKE ? ESCAPE '\\')"
 )
-FOLD_FUNCTION = "crm_fold"
-
-
-def fold(text: str | None) -> str:
-    """Text as the LIKE fallback compares it: no case, no diacritics."""
-    if not text:
-        return ""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return bare.casefold()
-
-
 def searchable(term: TextTerm) -> bool:
     """Whether a term holds a letter or digit: FTS5 finds nothing for one that does not."""
     return any(c.isalnum() for c in term.text)

@@ -26,15 +26,17 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.store import files
 from tui.store.columns import ItemColumns, body_text, item_columns, pack, unpack
 from tui.store.marks import MARK_STATES, Mark, one_line_note
-from tui.store.query import Query, parse
 from tui.store.schema import CREATE_FTS, FTS_INSERT, MIGRATIONS, SEARCH_INDEX_VERSION, Migration
-from tui.store.search import FOLD_FUNCTION, conditions, fold
+from tui.store.fold import FOLD_FUNCTION, fold
 from tui.zoho.models import Record
+
+if TYPE_CHECKING:
+    from tui.store.query import Query
 
 BUSY_TIMEOUT_MS = 5000
 RECENT_LIMIT = 20
@@ -759,6 +761,10 @@ class Store:
         the zone of before:/after: dates (None: the system's). `total` counts
         every match, `stored` the emails searched. A bad query raises QueryError.
         """
+        # The search language loads with the first search, not with the store (opened as the app starts).
+        from tui.store.query import Query, parse
+        from tui.store.search import conditions
+
         parsed = query if isinstance(query, Query) else parse(query)
         chosen = [scopes] if isinstance(scopes, Scope) else list(scopes)
         if not chosen:
