@@ -3,11 +3,14 @@ search as you type, search every record, read offline, and go on when the disk f
 
 from __future__ import annotations
 
+import asyncio
+
 from tests.app.helpers import TestApp, make_demo_app, settle, type_text, wait_for_screen, wait_until
 from tests.app.record_helpers import list_calls, read_and_quit, record_screen, row_ids
 from tui.sandbox.data import CONTACT_HOSTILE, LEAD_BULK, LEAD_MAIN
 from tui.screens.record import RecordScreen
 from tui.screens.search import SearchScreen
+from tui.session.keeper import FIRST_ROWS, RecordKeeper
 from tui.widgets.status_line import StatusLine
 
 
@@ -32,10 +35,6 @@ async def test_a_long_stored_record_paints_its_top_at_once_and_lists_every_store
     listed = await read_and_quit(tmp_path, pages=25)  # all 250: more than the top read for the first paint
     app, sandbox = make_demo_app(start=LEAD_MAIN, state_dir=tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
-        screen = await record_screen(pilot, idle=False)
-        await wait_until(pilot, lambda: screen.email_list.count > 0, "the first rows")
-        # Painted from the store's top, the list already says how many the store holds.
-        assert "250 emails" in screen.email_list.border_subtitle
         screen = await record_screen(pilot)
         assert row_ids(screen) == listed and screen.email_list.count == 250
         await pilot.press("end")
@@ -248,3 +247,29 @@ async def test_without_credentials_and_nothing_stored_it_says_so(tmp_path):
         await settle(pilot)
         assert isinstance(app.screen, AuthProblemScreen) and app.bugs == 0
     assert notes and notes[0].startswith("Nothing is stored for the profile 'default'")
+
+
+async def test_end_while_the_rest_of_a_stored_list_is_read_lands_on_its_last_email(tmp_path, monkeypatch):
+    listed = await read_and_quit(tmp_path, pages=25)
+    gate = asyncio.Event()
+    read_rest = RecordKeeper.load_rest
+
+    async def held(self, *args):
+        await gate.wait()
+        return await read_rest(self, *args)
+
+    monkeypatch.setattr(RecordKeeper, "load_rest", held)
+    app, sandbox = make_demo_app(start=LEAD_MAIN, state_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await record_screen(pilot, idle=False)
+        await wait_until(pilot, lambda: screen.email_list.count == FIRST_ROWS, "the stored list's top")
+        # Painted from the store's top, the list already says how many the store holds.
+        assert "250 emails" in screen.email_list.border_subtitle
+        await pilot.press("end")
+        assert screen.email_list.cursor_email.message_id == listed[FIRST_ROWS - 1]
+        assert not screen.feed.walking  # nothing to walk: the store has them all
+        gate.set()
+        await wait_until(pilot, lambda: screen.email_list.count == 250, "the rest")
+        await settle(pilot)
+        assert screen.email_list.cursor_email.message_id == listed[-1]  # the record's last, not the top's
+        assert len(list_calls(sandbox)) == 1  # the sync of page one: no page read for End

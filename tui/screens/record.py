@@ -140,6 +140,7 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, Screen):
         self._found: Found | None = None  # what the search shows in the list (None: the whole list)
         self._bodies_note: str | None = None  # "fetching bodies — 12 of 40" while that runs
         self._saving: set[tuple[str, str]] = set()  # (message_id, attachment_id) being saved or queued
+        self._end_wanted = False  # End pressed while the rest of a stored list was read
 
     # --- layout ----------------------------------------------------------------------
 
@@ -428,6 +429,9 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, Screen):
         elif shown < feed.count:
             if self.email_list.shows(feed.emails):
                 self.email_list.rows_grown()  # the rest of a stored list: 49,800 rows, none parsed
+                if self._end_wanted and not feed.stored_rest:
+                    self._end_wanted = False
+                    self.email_list.table.action_scroll_bottom()
             else:
                 self.email_list.add_emails(feed.emails[shown:])
 
@@ -449,7 +453,9 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, Screen):
     @guarded
     def _to_end(self, event: EmailList.ToEnd) -> None:
         event.stop()
-        if self._found is None and self.feed.more and self.feed.stopped is None:
+        if self._found is None and self.feed.stored_rest:
+            self._end_wanted = True  # the rest of a stored list is on its way: its last row, once it is shown
+        elif self._found is None and self.feed.more and self.feed.stopped is None:
             self.action_load_all()
 
     @on(EmailList.NearEnd)
@@ -780,6 +786,8 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, Screen):
         if event.email.message_id not in self.feed.ids:
             return  # a row of the list shown before a filter switch: its message came late
         self._highlighted = event.email
+        if self.email_list.table.cursor_row != self.email_list.count - 1:
+            self._end_wanted = False  # moved on from the last row shown: where the person is now counts
         self.feed.cursor_id = event.email.message_id
         self.feed.scroll_y = self.email_list.view_top
         if self.detail_visible:
