@@ -147,7 +147,10 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, Screen):
     def compose(self) -> ComposeResult:
         yield AppHeader()
         with Horizontal(id="record-panes"):
-            yield EmailList(now=self.session.clock.now, mark_of=self.session.mark_state, id="email-list")
+            yield EmailList(
+                now=self.session.clock.now, mark_of=self.session.mark_state, on_highlight=self._highlighted_email,
+                id="email-list",
+            )
             yield EmailDetailView(mark_of=self.session.marks.get, id="email-detail")
         yield SearchBar(id="search-bar")
         yield StatusLine(self.record.display)
@@ -779,19 +782,18 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, Screen):
 
     # --- the detail pane -------------------------------------------------------------
 
-    @on(EmailList.Highlighted)
     @guarded
-    def _highlighted_email(self, event: EmailList.Highlighted) -> None:
-        event.stop()
-        if event.email.message_id not in self.feed.ids:
+    def _highlighted_email(self, email: Email) -> None:
+        """The cursor landed on `email` (told by the list at once, in the frame of the move)."""
+        if email.message_id not in self.feed.ids:
             return  # a row of the list shown before a filter switch: its message came late
-        self._highlighted = event.email
+        self._highlighted = email
         if self.email_list.table.cursor_row != self.email_list.count - 1:
             self._end_wanted = False  # moved on from the last row shown: where the person is now counts
-        self.feed.cursor_id = event.email.message_id
+        self.feed.cursor_id = email.message_id
         self.feed.scroll_y = self.email_list.view_top
         if self.detail_visible:
-            self._follow(event.email)
+            self._follow(email)
             self._refresh_keys()
         # After the pane has the email: the title waits for it in full (a title changed redraws the pane).
         self._show_position()

@@ -215,13 +215,20 @@ class EmailList(Vertical):
         *,
         now: Callable[[], datetime] | None = None,
         mark_of: Callable[[str], str | None] | None = None,
+        on_highlight: Callable[[Email], None] | None = None,
         id: str | None = None,
     ) -> None:
         """`now` tells the local date and time (whether a row's date shows its year); the app's clock.
-        `mark_of(message_id)` is the person's mark on an email (done, flagged, todo or None)."""
+        `mark_of(message_id)` is the person's mark on an email (done, flagged, todo or None).
+        `on_highlight(email)`: the cursor is on `email`, told at once when a move put it there (in place of the
+        Highlighted message: a detail pane that follows is drawn in the move's frame, not one frame later)."""
         super().__init__(id=id)
         self._now = now or (lambda: datetime.now().astimezone())
         self._table = EmailTable(now=self._now, mark_of=mark_of, id="email-table")
+        self._on_highlight = on_highlight
+        self._told: Email | None = None  # the email `on_highlight` heard of last, by a move
+        if on_highlight is not None:
+            self._table.on_cursor = self._cursor_landed
         self._conversations = ConversationTable(now=self._now, id="conversation-table")
         self._ids: set[str] = set()  # the message ids shown: a page retried or overlapping adds no duplicate
 
@@ -252,6 +259,7 @@ class EmailList(Vertical):
     def show_conversation_view(self, on: bool) -> None:
         """Show the conversations instead of the rows (or the rows again), with the focus where the list's was."""
         had_focus = self._table.has_focus or self._conversations.has_focus
+        self._told = None
         self.set_class(on, "-conversations")
         if had_focus:
             (self._conversations if on else self._table).focus()
@@ -302,6 +310,7 @@ class EmailList(Vertical):
             if cursor_id in self._ids:
                 row = next(i for i, e in enumerate(emails) if e.message_id == cursor_id)
         self._set_time_width(time_width(emails, self._now()))
+        self._told = None  # rows shown anew: their cursor's email is told again, even the same one
         table.show_rows(emails, cursor_row=row, scroll_y=scroll_y)
         self.set_class(not emails, "-empty")
         self.call_after_refresh(self.check_near_end)
@@ -382,8 +391,20 @@ class EmailList(Vertical):
         event.stop()
         email = self._email_of(event.index, event.row)
         if email is not None and not self.conversations_on:  # hidden rows: the conversations say what is read
-            self.post_message(self.Highlighted(email))
+            if self._on_highlight is None:
+                self.post_message(self.Highlighted(email))
+            elif email is self.cursor_email and email is not self._told:
+                self._tell(email)  # the rows were shown anew (no move): told now
         self.check_near_end()
+
+    def _cursor_landed(self, _index: int, email: Email) -> None:
+        if not self.conversations_on:
+            self._tell(email)
+
+    def _tell(self, email: Email) -> None:
+        assert self._on_highlight is not None
+        self._told = email
+        self._on_highlight(email)
 
     @on(EmailTable.Selected, "#email-table")
     @guarded

@@ -13,7 +13,7 @@ the same segments and scrollbar): swapping it in for one changed no screen.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import ClassVar, Generic, TypeVar
 
 from rich.console import RenderableType
@@ -129,6 +129,9 @@ class RowTable(ScrollView, Generic[RowT], can_focus=True, inherit_bindings=False
         self._base_style = _NO_STYLE
         self._styles_kept: dict[tuple[str, bool, bool], Style] = {}
         self._styled_for: tuple[Style, bool] | None = None  # the (base style, focus) the component styles are for
+        # Told at once when a move lands the cursor on a row (a key, a click), besides the Highlighted message:
+        # what follows the cursor is then drawn in the move's frame, not in one more after the message's trip.
+        self.on_cursor: Callable[[int, RowT], None] | None = None
 
     # --- what the subclass says -------------------------------------------------------
 
@@ -260,6 +263,9 @@ class RowTable(ScrollView, Generic[RowT], can_focus=True, inherit_bindings=False
         if scroll:
             self.scroll_to_cursor()
         self._post_highlighted()
+        landed = self.row_at(row)
+        if self.on_cursor is not None and landed is not None:
+            self.on_cursor(row, landed)
 
     def scroll_to_cursor(self) -> None:
         """Scroll the least that brings the cursor's row into view (the header always shows)."""
