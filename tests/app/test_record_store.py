@@ -11,6 +11,7 @@ from tui.sandbox.data import CONTACT_HOSTILE, LEAD_BULK, LEAD_MAIN
 from tui.screens.record import RecordScreen
 from tui.screens.search import SearchScreen
 from tui.session.keeper import FIRST_ROWS, RecordKeeper
+from tui.zoho.models import Record
 from tui.widgets.status_line import StatusLine
 
 
@@ -273,3 +274,17 @@ async def test_end_while_the_rest_of_a_stored_list_is_read_lands_on_its_last_ema
         await settle(pilot)
         assert screen.email_list.cursor_email.message_id == listed[-1]  # the record's last, not the top's
         assert len(list_calls(sandbox)) == 1  # the sync of page one: no page read for End
+
+
+async def test_a_search_hit_below_a_stored_lists_top_opens_on_that_email(tmp_path):
+    # ctrl+f's Enter on a hit of another record: its stored list is read in full first (the hit is not in its top).
+    listed = await read_and_quit(tmp_path, pages=25)
+    app, sandbox = make_demo_app(start=CONTACT_HOSTILE, state_dir=tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await record_screen(pilot)
+        hit = listed[230]
+        assert hit not in listed[:FIRST_ROWS]
+        app.open_record_at(Record(*LEAD_MAIN), hit)
+        await wait_until(pilot, lambda: isinstance(app.screen, RecordScreen) and app.screen.record.id == LEAD_MAIN[1])
+        screen = await record_screen(pilot)
+        assert screen.email_list.cursor_email.message_id == hit and screen.detail_view.message_id == hit

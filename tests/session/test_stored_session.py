@@ -303,11 +303,13 @@ async def test_a_long_stored_list_gives_its_top_first_then_the_rest_without_a_ca
         assert list(feed.emails.ids) == read[:FIRST_ROWS] and feed.known == 250 and feed.stored_rest == 50
         assert feed.paging and not feed.can_load_more
         assert await session.load_more(feed) is None  # no page of Zoho while the store's rows are read
+        assert await session.refresh(feed) is None  # nor a sync: it follows the rest (a restart would mix lists)
         assert await session.restore_rest(feed) == 50
         assert list(feed.emails.ids) == read and feed.known == feed.count == 250
         assert not feed.paging and not feed.more  # the walk was complete: nothing to ask Zoho below
         assert len(list_calls(second.sandbox)) == calls
         assert feed.emails[249].message_id == read[249]  # the rest parses when read
+        assert (await session.refresh(feed)).new == 0 and len(list_calls(second.sandbox)) == calls + 1
 
 
 async def test_a_cancelled_read_of_the_rest_is_still_to_do(tmp_path):

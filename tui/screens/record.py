@@ -229,6 +229,7 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, Screen):
 
     def _show_feed(self) -> None:
         """Put the current filter's rows on screen (no call: they are already loaded)."""
+        self._end_wanted = False  # pressed for the list shown before
         feed = self.feed
         self.email_list.show_emails(feed.emails, cursor_id=feed.cursor_id, scroll_y=feed.scroll_y)
         if not feed.emails:
@@ -249,6 +250,8 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, Screen):
         what is new on Zoho (or page one)."""
         try:
             restored = await self.session.restore(feed)
+            if feed.stored_rest and feed.cursor_id is not None and feed.cursor_id not in feed.ids:
+                await self.session.restore_rest(feed)  # the email asked for (a search hit) is below the top
             if restored:
                 self.post_message(PageLoaded(feed, feed.emails[: EMAILS_PER_PAGE * 3]))
             if feed.stored_rest:
@@ -432,11 +435,14 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, Screen):
         elif shown < feed.count:
             if self.email_list.shows(feed.emails):
                 self.email_list.rows_grown()  # the rest of a stored list: 49,800 rows, none parsed
-                if self._end_wanted and not feed.stored_rest:
-                    self._end_wanted = False
-                    self.email_list.table.action_scroll_bottom()
             else:
                 self.email_list.add_emails(feed.emails[shown:])
+        if self._end_wanted and not feed.stored_rest:
+            # End was pressed while the rest of the stored list was read: it is in (or lost): End now.
+            self._end_wanted = False
+            self.email_list.table.action_scroll_bottom()
+            if feed.more and feed.stopped is None:
+                self.action_load_all()
 
     def _opened_for_good(self) -> None:
         """The record's emails came (from Zoho or the store): it is a recent record now."""

@@ -130,6 +130,7 @@ class RecordSession:
         reads it when it shows this list again."""
         if not feed.stored_rest or self.keeper is None:
             return 0
+        generation = feed.generation
         try:
             found = await self.keeper.load_rest(feed.filter.key, feed.stored_after)
         except asyncio.CancelledError:
@@ -139,6 +140,9 @@ class RecordSession:
             raise
         if found is None:
             _rest_lost(feed)
+            return 0
+        if feed.generation != generation:  # the list started afresh meanwhile: these rows are of the old one
+            feed.stored_rest, feed.stored_after, feed.paging = 0, None, False
             return 0
         feed.stored_rest, feed.stored_after, feed.paging = 0, None, False
         return feed.emails.append_raw(*found)
@@ -214,8 +218,8 @@ class RecordSession:
         `patient` (the sync of a stored list as it opens) failures that pass are waited out instead,
         telling `on_wait`, and one that does not pass is left on the feed for R (None is returned).
         """
-        if feed.refreshing:
-            return None
+        if feed.refreshing or feed.stored_rest:
+            return None  # out already; or the rest of a stored list is being read, and its sync follows it
         feed.refreshing = True
         try:
             while True:
