@@ -51,7 +51,8 @@ async def test_a_quick_connection_never_draws_the_connecting_screen(tmp_path):
     # would be gone at once.
     app, _ = make_demo_app(start=LEAD_MAIN, state_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for_screen(pilot, RecordScreen)
+        # No virtual time passes until the record is up (a quick connection), however long that takes here.
+        await wait_until(pilot, lambda: isinstance(app.screen, RecordScreen), "the record screen", advance=0)
         await settle(pilot)
         base = app.screen_stack[0]
         assert isinstance(base, ConnectingScreen) and not base.drawn and not base.children

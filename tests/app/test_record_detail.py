@@ -334,8 +334,9 @@ async def test_the_position_title_is_drawn_with_the_email_in_full_not_for_each_r
         assert view.border_title == "Email 4 of 250"
 
 
-async def test_rows_passed_never_shrink_the_headers_and_an_email_in_full_fits_them(tmp_path):
+async def test_rows_passed_never_shrink_the_headers_and_an_email_in_full_fits_them(tmp_path, monkeypatch):
     # A header whose height changes lays out the whole screen again: rows passed keep the tallest one.
+    monkeypatch.setattr(email_detail, "PASSING_S", 0.0)  # each move drawn at once, however quick the machine
     app, sandbox = demo(LEAD_MAIN, tmp_path)
     async with app.run_test(size=WIDE) as pilot:
         screen = await record_screen(pilot)
