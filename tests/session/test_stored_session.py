@@ -312,16 +312,24 @@ async def test_a_long_stored_list_gives_its_top_first_then_the_rest_without_a_ca
         assert (await session.refresh(feed)).new == 0 and len(list_calls(second.sandbox)) == calls + 1
 
 
-async def test_a_cancelled_read_of_the_rest_is_still_to_do(tmp_path):
+async def test_a_cancelled_read_of_the_rest_is_still_to_do(tmp_path, monkeypatch):
     second, read, _calls = await after_a_walk(tmp_path)
     async with second as session:
         feed = session.feed()
         assert await session.restore(feed)
-        reading = asyncio.ensure_future(session.restore_rest(feed))
-        await asyncio.sleep(0)
-        reading.cancel()
-        with pytest.raises(asyncio.CancelledError):
-            await reading
+        asked, never = asyncio.Event(), asyncio.Event()
+
+        async def held(*_args):
+            asked.set()
+            await never.wait()  # the store's read under way when the screen goes
+
+        with monkeypatch.context() as patch:
+            patch.setattr(session.keeper, "load_rest", held)
+            reading = asyncio.ensure_future(session.restore_rest(feed))
+            await until(asked.is_set, "the read of the rest")
+            reading.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await reading
         assert feed.stored_rest == 50 and feed.paging and feed.count == FIRST_ROWS
         assert await session.restore_rest(feed) == 50
         assert list(feed.emails.ids) == read
