@@ -80,8 +80,3 @@ class ConnectingScreen(Screen[None]):
     def _not_left_here(self) -> None:
         if self.app.screen is self:
             crm_app(self).back_from_the_bottom()
-
-    def set_message(self, message: str) -> None:
-        self.message = message
-        if self.drawn:
-            self.query_one("#message", Static).update(Text(message))

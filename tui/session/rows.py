@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, overload
 
 from tui.zoho.models import Email
@@ -47,12 +47,10 @@ class EmailRows(Sequence[Email]):
     def from_raw(cls, items: Iterable[tuple[str, Raw]]) -> EmailRows:
         """Rows from (message_id, list item) pairs, each parsed when first read."""
         rows = cls()
+        kept: dict[str, Raw] = {}
         for message_id, raw in items:
-            if message_id in rows._position:
-                continue
-            rows._position[message_id] = len(rows._ids)
-            rows._ids.append(message_id)
-            rows._raw[message_id] = raw
+            kept.setdefault(message_id, raw)  # listed twice: the first stands
+        rows.append_raw(list(kept), kept)
         return rows
 
     # --- Sequence ------------------------------------------------------------------------
@@ -157,10 +155,10 @@ class EmailRows(Sequence[Email]):
             self._raw[email.message_id] = compact(email)
             self._keep_parsed(email)  # the same objects the caller holds (a list shows them as they came)
 
-    def append_raw(self, ids: Sequence[str], raw: dict[str, str]) -> int:
+    def append_raw(self, ids: Sequence[str], raw: Mapping[str, Raw]) -> int:
         """Append rows not listed yet from their ids in order and their JSON text (the rest of a stored list,
         gathered on the store's thread); returns how many were added. No row is parsed."""
-        fresh = [message_id for message_id in ids if message_id not in self._position]
+        fresh = [message_id for message_id in dict.fromkeys(ids) if message_id not in self._position]
         base = self._top + len(self._ids)
         self._position.update(zip(fresh, range(base, base + len(fresh))))
         self._ids.extend(fresh)
