@@ -107,6 +107,8 @@ class CrmEmailsApp(App[None]):
         self.store_path = store_path
         # The local store (tui/store, on a thread of its own) and this connection's part of it.
         self.store: StoreThread | None = None
+        self._store_due = False  # a store in memory waits for the first screen to show (`shown`)
+        self._store_later: asyncio.Future[None] | None = None  # done once that store opened (or could not)
         # Why the app reads only the store (no credentials: `read_stored`); None when connected.
         self.stored_only: str | None = None
         self.scope: Scope | None = None
@@ -185,7 +187,11 @@ class CrmEmailsApp(App[None]):
 
     @work(exclusive=True, group="connect", exit_on_error=False)
     async def connect(self) -> None:
-        opening = asyncio.ensure_future(self._open_store()) if self.store is None else None
+        # A store on disk may hold the record: it is read before the record is shown. One in memory
+        # (--no-store) holds nothing yet: it opens once the record is on screen (`shown`), off the start path.
+        later = self.store is None and not self.use_store
+        opening = asyncio.ensure_future(self._open_store()) if self.store is None and not later else None
+        self._store_due = later
         try:
             client = await self._connect()
         except ZohoError as error:
@@ -201,7 +207,7 @@ class CrmEmailsApp(App[None]):
         self.directory = OrgDirectory(client)
         self.sessions.clear()
         self._listen_to(client)
-        await self._enter_scope()
+        await self._enter_scope(keep_recent=False)
         if self.start is not None:
             module, record_id = self.start
             record = await self.named_record(module, record_id)
@@ -401,18 +407,74 @@ class CrmEmailsApp(App[None]):
             markup=False,
         )
 
-    async def _enter_scope(self) -> None:
-        """This connection's part of the store (profile and org: two orgs never mix), and its recent records."""
+    async def _enter_scope(self, *, keep_recent: bool) -> None:
+        """This connection's part of the store (profile and org: two orgs never mix), and its recent records
+        (`keep_recent`: those opened before the store did are written to it instead)."""
         if self.store is None or self.client is None:
             return
         org_key, label = await self._org_key_for_store()
         self.scope = await self.store.run(
             lambda store: store.scope(self.profile, org_key, label=label, demo=self.demo)
         )
-        if self.scope is not None:
-            scope = self.scope
-            recent = await self.store.run(lambda store: store.recent_records(scope, RECENT_KEPT))
-            self.recent_records = recent or []
+        if self.scope is None:
+            return
+        scope = self.scope
+        if keep_recent:
+            for record in reversed(self.recent_records):
+                self._keep_recent(record, scope)
+            return
+        recent = await self.store.run(lambda store: store.recent_records(scope, RECENT_KEPT))
+        self.recent_records = recent or []
+
+    def shown(self) -> None:
+        """What the app was opened on is on screen (a record's first page, or the picker): a store kept in
+        memory opens now, after this frame, and keeps what was read before it."""
+        if self._store_due:
+            self._store_due = False
+            self._store_later = asyncio.get_running_loop().create_future()
+            self.call_after_refresh(self._open_store_later, self._store_later)
+
+    async def store_when_open(self) -> StoreThread | None:
+        """The store, once a store kept in memory has opened (at once if it has not started to)."""
+        if self._store_due:
+            self._store_due = False
+            self._store_later = asyncio.get_running_loop().create_future()
+            self._open_store_later(self._store_later)
+        if self._store_later is not None:
+            await asyncio.shield(self._store_later)
+        return self.store
+
+    @work(group="store-later", exit_on_error=False)
+    async def _open_store_later(self, opened: asyncio.Future[None]) -> None:
+        try:
+            await self._attach_store()
+        finally:
+            if not opened.done():
+                opened.set_result(None)
+
+    async def _attach_store(self) -> None:
+        if self.store is not None:
+            return  # opened meanwhile (`read_stored`)
+        store = await self._open_store()
+        if store is None:
+            return
+        if self.store is not None:  # both opened: keep the first
+            await asyncio.to_thread(store.close)
+            return
+        self.store = store
+        await self._enter_scope(keep_recent=True)
+        scope = self.scope
+        if scope is None:
+            return
+        from tui.screens.record import RecordScreen
+
+        for key in list(self.sessions.keys()):
+            session = self.sessions.get(key)
+            if session is not None:
+                session.attach(RecordKeeper(store, scope, session.record))
+        for screen in self.screen_stack:
+            if isinstance(screen, RecordScreen):
+                screen.store_opened()
 
     async def _org_key_for_store(self) -> tuple[str, str]:
         """The org these credentials reach: its id, asked of Zoho once ever for them and remembered;

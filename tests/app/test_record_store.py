@@ -174,6 +174,52 @@ async def test_no_store_keeps_nothing_on_disk(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+async def test_a_store_in_memory_opens_after_the_first_page_and_keeps_what_was_read_before(tmp_path, monkeypatch):
+    from tui.session.keeper import StoreThread
+
+    app, _ = make_demo_app(start=LEAD_MAIN, state_dir=tmp_path, use_store=False)
+    shown_at_open: list[int] = []
+    opening = StoreThread.open
+
+    async def open_store(*args, **kwargs):
+        screen = app.screen
+        shown_at_open.append(screen.email_list.count if isinstance(screen, RecordScreen) else -1)
+        return await opening(*args, **kwargs)
+
+    monkeypatch.setattr(StoreThread, "open", open_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await record_screen(pilot)
+        assert shown_at_open and shown_at_open[0] >= 10  # not on the start path: page one was on screen first
+        assert app.store is not None and app.scope is not None and screen.session.keeper is not None
+        feed = screen.session.feed()
+        key, listed = feed.filter.key, row_ids(screen)
+        stored = await app.store.run(lambda s: s.load_feed_rows(app.scope, *LEAD_MAIN, key))
+        assert [message_id for message_id, _raw in stored.rows] == listed  # the pages read before it, in order
+        assert stored.state.more and stored.state.next_index == feed.next_index
+        assert await app.store.run(lambda s: s.recent_records(app.scope, 5)) == [screen.record]
+        assert "synced" in status(screen)
+        # Search every record reads it too.
+        subject = screen.email_list.emails[0].subject
+        app.action_search_everywhere()
+        search = await wait_for_screen(pilot, SearchScreen)
+        await type_text(pilot, subject.split()[0])
+        await settle(pilot)
+        assert search.hits and app.bugs == 0
+    assert list(tmp_path.iterdir()) == []
+
+
+async def test_search_every_record_waits_for_a_store_in_memory_still_opening(tmp_path):
+    app, _ = make_demo_app(start=LEAD_MAIN, state_dir=tmp_path, use_store=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, RecordScreen), "the record screen", advance=0)
+        assert app.store is None  # nothing listed yet: the store in memory has not opened
+        app.action_search_everywhere()
+        search = await wait_for_screen(pilot, SearchScreen)
+        await settle(pilot)
+        assert app.store is not None
+        assert "off" not in str(search.query_one("#search-summary").render())
+
+
 async def test_a_failing_disk_leaves_memory_only_and_says_so(tmp_path, monkeypatch):
     from tui.store.store import Store, StoreError
 

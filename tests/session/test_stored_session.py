@@ -371,3 +371,37 @@ async def test_a_store_in_memory_is_asked_only_for_lists_this_launch_wrote(monke
         assert stored is not None and list(stored.emails.ids) == ["m1", "m2"] and len(asked) == 2
     finally:
         await asyncio.to_thread(thread.close)
+
+
+async def test_a_store_opened_after_the_session_began_keeps_what_was_read_and_what_follows():
+    """A store in memory opens after the first paint: the session read pages, a detail and a mark without it."""
+    clock = VirtualClock()
+    client, sandbox = demo_client(clock=clock)
+    record = Record(*LEAD_MAIN)
+    session = RecordSession(client, record, clock=clock)
+    feed = session.feed()
+    await session.load_more(feed)
+    await session.load_more(feed)
+    first = feed.emails[0]
+    detail = await session.detail(first)
+    session.set_mark(first.message_id, "flagged", "call back")
+    thread = await StoreThread.open(on_disk=False)
+    try:
+        scope = await thread.run(lambda store: store.scope("demo", "sandbox", demo=True))
+        session.attach(RecordKeeper(thread, scope, record))
+        await session.load_more(feed)  # written below the two pages kept at once
+        stored = await thread.run(lambda store: store.load_feed_rows(scope, *LEAD_MAIN, feed.filter.key))
+        assert [message_id for message_id, _raw in stored.rows] == list(feed.emails.ids) and len(feed.emails) == 30
+        assert stored.state.more and stored.state.next_index == feed.next_index
+        assert (await thread.run(lambda store: store.load_detail(scope, first.message_id))) == dict(detail.raw)
+        marks = await thread.run(lambda store: store.marks_for(scope, *LEAD_MAIN))
+        assert marks[first.message_id].note == "call back"
+        assert feed.stored_at == feed.synced_at  # the status line says when it was synced
+        # What the store now holds is found by the record's search, and no page is asked again.
+        calls = len(list_calls(sandbox))
+        found = await session.search(feed, first.subject.split()[0])
+        assert found is not None and first.message_id in found.emails
+        assert len(list_calls(sandbox)) == calls == 3
+    finally:
+        await asyncio.to_thread(thread.close)
+        await client.aclose()

@@ -247,6 +247,7 @@ class PickerScreen(OnCrmApp, Screen[None]):
         self._show_modules([self.module])
         self.load_modules()
         self.show_empty_query()
+        self.crm.shown()
 
     @property
     def recent_records(self) -> list[Record]:

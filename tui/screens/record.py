@@ -145,6 +145,8 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, Screen):
     # --- layout ----------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        # The layout for this width before the widgets mount: a class set after would restyle every one.
+        self.set_class(self.app.size.width < WIDE_LAYOUT_MIN_WIDTH, "-narrow")
         yield AppHeader()
         with Horizontal(id="record-panes"):
             yield EmailList(
@@ -338,6 +340,14 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, Screen):
         self._show_position()
         self._refresh_keys()
         self.follow_feed_in_conversations()
+        if feed.pages or feed.error is not None:
+            self.crm.shown()  # the record is on screen: what waits for that may start
+
+    def store_opened(self) -> None:
+        """The store opened after this screen (one in memory opens after the first paint): its marks and how the
+        list stands with it."""
+        self._load_marks()
+        self._show_progress()
 
     def _sync_note(self, feed: EmailFeed) -> str:
         """How the list stands with Zoho when it is kept in the store: "synced 12:04 · 3 new",

@@ -108,12 +108,23 @@ class SearchScreen(OnCrmApp, Screen[None]):
     @guarded
     def on_mount(self) -> None:
         self.query_one("#everywhere", Input).focus()
+        if self.crm.store is None:
+            self._open_store()  # one kept in memory opens after the first paint: it may not have yet
+        else:
+            self._ready()
+
+    @work(group="store", exit_on_error=False)
+    async def _open_store(self) -> None:
+        await self.crm.store_when_open()
+        self._ready()
+
+    def _ready(self) -> None:
         store = self.crm.store
         if store is None or self.crm.scope is None:
             why = f": {store.failed}" if store is not None and store.failed else ""
             self._say(f"Search reads the local store, which is off{why}.", error=True)
-        elif self.initial.strip():
-            self._search(self.initial)
+        elif (typed := self.query_one("#everywhere", Input).value).strip():
+            self._search(typed)  # given on the command line, or typed while the store opened
         else:
             self._say("Type to search every email stored for this org.")
 

@@ -32,6 +32,10 @@ class Recent(Generic[K, V]):
     def __iter__(self) -> Iterator[K]:
         return iter(list(self._items))
 
+    def values(self) -> list[V]:
+        """Every value, oldest first (none is made the most recent)."""
+        return list(self._items.values())
+
     def get(self, key: K, default: V | None = None) -> V | None:
         if key not in self._items:
             return default

@@ -183,6 +183,25 @@ class RecordKeeper:
             )
         )
 
+    def keep_read(self, filter_key: str, emails: EmailRows, *, synced_at: float, next_index: str | None,
+                  more: bool) -> None:
+        """A list read before the store opened (one in memory opens after the first paint), queued whole at
+        once: what the session writes after it lands below it, in order."""
+        items = [emails.raw(message_id) for message_id in emails.ids]
+        key = self._list(filter_key)
+        self.thread.lists_written.add(key)
+
+        def write(store: Store) -> None:
+            store.merge_top(self.scope, self.module, self.record_id, filter_key, items, synced_at=synced_at)
+            store.append_page(self.scope, self.module, self.record_id, filter_key, (), next_index=next_index, more=more)
+
+        self.thread.write(write)
+
+    def keep_read_detail(self, detail: EmailDetail) -> None:
+        """A detail read before the store opened, queued."""
+        raw: dict[str, Any] = dict(detail.raw) or {"message_id": detail.message_id}
+        self.thread.write(lambda store: store.save_detail(self.scope, detail.message_id, raw))
+
     async def reset(self, filter_key: str) -> None:
         await self.thread.run(lambda store: store.reset_feed(self.scope, self.module, self.record_id, filter_key))
 

@@ -91,6 +91,27 @@ class RecordSession:
     def __repr__(self) -> str:
         return f"RecordSession({self.record.module}/{self.record.id}, feeds={len(self.feeds)})"
 
+    def attach(self, keeper: RecordKeeper) -> None:
+        """The store opened after this session began (one in memory opens after the first paint): what was
+        read is kept in it now, as it would have been had it been open, and what follows as it comes.
+
+        Queued at once, before anything else can write: a page that lands later is written below it."""
+        if self.keeper is not None:
+            return
+        self.keeper = keeper
+        for feed in self.feeds.values():
+            feed.restored = True  # the store holds nothing of it: this launch read it
+            if feed.synced_at is not None and feed.emails:
+                more = feed.more or feed.stopped is not None  # a stopped walk is not a complete one
+                keeper.keep_read(feed.filter.key, feed.emails, synced_at=feed.synced_at, next_index=feed.next_index,
+                                 more=more)
+                feed.stored_at = feed.synced_at
+        for detail in self.details.values():
+            if detail is not None:
+                keeper.keep_read_detail(detail)
+        for message_id, mark in self.marks.items():
+            keeper.keep_mark(message_id, mark)
+
     # --- lists -----------------------------------------------------------------------
 
     def feed(self, email_filter: EmailFilter | None = None) -> EmailFeed:

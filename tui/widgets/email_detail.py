@@ -360,7 +360,7 @@ class EmailDetailView(Vertical):
 
     def __init__(self, *, mark_of: Callable[[str], Mark | None] | None = None, id: str | None = None) -> None:
         """`mark_of(message_id)`: the person's mark on an email, shown in its header."""
-        super().__init__(id=id)
+        super().__init__(id=id, classes="-blank")  # born blank: no restyling of the pane as it mounts
         self._mark_of = mark_of or (lambda _message_id: None)
         self.border_title = "Email"
         self.email: Email | None = None

@@ -222,7 +222,7 @@ class EmailList(Vertical):
         `mark_of(message_id)` is the person's mark on an email (done, flagged, todo or None).
         `on_highlight(email)`: the cursor is on `email`, told at once when a move put it there (in place of the
         Highlighted message: a detail pane that follows is drawn in the move's frame, not one frame later)."""
-        super().__init__(id=id)
+        super().__init__(id=id, classes="-empty")  # born empty: no restyling of the list as it mounts
         self._now = now or (lambda: datetime.now().astimezone())
         self._table = EmailTable(now=self._now, mark_of=mark_of, id="email-table")
         self._on_highlight = on_highlight
@@ -241,7 +241,6 @@ class EmailList(Vertical):
     @guarded
     def on_mount(self) -> None:
         self.watch(self.table, "scroll_y", self._viewport_moved, init=False)
-        self.set_class(True, "-empty")
 
     @property
     def table(self) -> EmailTable:
