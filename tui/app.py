@@ -23,6 +23,7 @@ from textual.screen import Screen
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
+from tui import startup_gc
 from tui.commands import CrmEmailsCommands
 from tui.screens.connecting import ConnectingScreen
 from tui.session.backoff import passing
@@ -49,6 +50,8 @@ DEMO_SUBTITLE = "DEMO DATA (sandbox)"
 # How often the connection note's countdown is redrawn.
 NOTE_REFRESH_S = 0.5
 CLOSE_TIMEOUT_S = 2.0
+# The collector is held off while the app starts (tui/startup_gc.py) until the first screen is painted, or this long.
+GC_HELD_AT_MOST_S = 3.0
 # Record sessions kept in memory: reopening one of these paints at once and makes no call.
 SESSIONS_KEPT = 16
 RECENT_KEPT = 20
@@ -131,6 +134,8 @@ class CrmEmailsApp(App[None]):
         return ConnectingScreen("Connecting to Zoho…")
 
     def on_mount(self) -> None:
+        if startup_gc.held():  # whatever comes first (the auth-problem screen never says `shown`)
+            self.set_timer(GC_HELD_AT_MOST_S, startup_gc.release)
         self.set_interval(NOTE_REFRESH_S, self._update_note)
         self._load_keymap()
         self.connect()
@@ -427,8 +432,11 @@ class CrmEmailsApp(App[None]):
         self.recent_records = recent or []
 
     def shown(self) -> None:
-        """What the app was opened on is on screen (a record's first page, or the picker): a store kept in
-        memory opens now, after this frame, and keeps what was read before it."""
+        """What the app was opened on is on screen (a record's first page, or the picker): the collector held
+        off while it started runs again after this frame, and a store kept in memory opens, keeping what was
+        read before it."""
+        if startup_gc.held():
+            self.call_after_refresh(startup_gc.release)
         if self._store_due:
             self._store_due = False
             self._store_later = asyncio.get_running_loop().create_future()

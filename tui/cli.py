@@ -360,6 +360,9 @@ def normalise_module(name: str) -> str:
 
 
 def run_app(args: argparse.Namespace) -> int:
+    from tui import startup_gc
+
+    startup_gc.hold()  # until the first screen is painted: see tui/startup_gc.py
     start = parse_target(args.target)
     if args.demo:
         from tui.connect import demo_client

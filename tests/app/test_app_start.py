@@ -273,3 +273,68 @@ async def test_status_line_shows_the_profile_when_not_demo(tmp_path):
     async with app.run_test(size=(100, 30)) as pilot:
         picker = await wait_for_screen(pilot, PickerScreen)
         assert str(picker.query_one(StatusLine).render()).startswith("work · pick a record")
+
+
+@pytest.fixture
+def collector_held():
+    """The collector held off as `crm-emails` holds it while it starts; everything as it was after."""
+    import gc
+
+    from tui import startup_gc
+
+    startup_gc.hold()
+    assert startup_gc.held() and not gc.isenabled()
+    yield
+    startup_gc.release()
+    gc.unfreeze()  # the test process's objects go back to the collector's generations
+    gc.enable()
+
+
+async def test_the_collector_held_off_at_start_runs_again_once_the_record_is_painted(
+    tmp_path, collector_held, monkeypatch
+):
+    import gc
+
+    import tui.app
+
+    monkeypatch.setattr(tui.app, "GC_HELD_AT_MOST_S", 3600.0)  # only the painted record turns it on
+    app, _ = make_demo_app(start=LEAD_MAIN, state_dir=tmp_path)
+    painted_before: list[int] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+
+        def on() -> bool:
+            if gc.isenabled() and not painted_before:
+                screen = app.screen
+                painted_before.append(screen.email_list.count if isinstance(screen, RecordScreen) else 0)
+            return gc.isenabled()
+
+        await wait_until(pilot, on, "the collector on again", advance=0)
+        assert painted_before[0] >= 10  # not before the first page was on screen
+        assert gc.get_freeze_count() > 0  # what the start made is out of its scans
+
+
+async def test_the_collector_runs_again_when_no_record_is_ever_shown(tmp_path, collector_held, monkeypatch):
+    import gc
+
+    import tui.app
+
+    monkeypatch.setattr(tui.app, "GC_HELD_AT_MOST_S", 0.01)
+    error = CredentialsError("NO_CREDENTIALS", "No Zoho credentials for profile 'default'.")
+    app = TestApp(failing_connect(error), state_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, AuthProblemScreen)
+        await wait_until(pilot, gc.isenabled, "the collector on again", advance=0)
+
+
+def test_the_collector_is_left_off_when_something_else_turned_it_off():
+    import gc
+
+    from tui import startup_gc
+
+    gc.disable()
+    try:
+        startup_gc.hold()
+        startup_gc.release()
+        assert not gc.isenabled() and gc.get_freeze_count() == 0
+    finally:
+        gc.enable()
