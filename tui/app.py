@@ -215,6 +215,10 @@ class CrmEmailsApp(App[None]):
         await self._enter_scope(keep_recent=False)
         if self.start is not None:
             module, record_id = self.start
+            if self.store is None:
+                # No store to read first: page one is asked with the name, and the record screen joins it.
+                session = self.record_session(Record(module, record_id))
+                session.load_early(session.feed())
             record = await self.named_record(module, record_id)
             if record is not None:
                 self.open_record(record)

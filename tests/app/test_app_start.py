@@ -338,3 +338,46 @@ def test_the_collector_is_left_off_when_something_else_turned_it_off():
         assert not gc.isenabled() and gc.get_freeze_count() == 0
     finally:
         gc.enable()
+
+
+async def test_page_one_is_asked_with_the_records_name_and_drawn_with_the_screen(tmp_path, monkeypatch):
+    """No store to read first: the first frame of the record screen has its rows (no empty frame, no round trip)."""
+    listed_at_mount: list[int] = []
+    on_mount = RecordScreen.on_mount
+
+    def counting_mount(self):
+        listed_at_mount.append(self.feed.count)
+        return on_mount(self)
+
+    monkeypatch.setattr(RecordScreen, "on_mount", counting_mount)
+    app, sandbox = make_demo_app(start=LEAD_MAIN, state_dir=tmp_path, use_store=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, RecordScreen), "the record screen")
+        await settle(pilot)
+        assert listed_at_mount == [10]
+        firsts = [c for c in sandbox.calls if c.path.endswith("/Emails") and c.params.get("index") is None]
+        assert len(firsts) == 1
+
+
+async def test_a_page_one_still_out_when_the_screen_shows_is_joined_not_asked_again(tmp_path, monkeypatch):
+    released = asyncio.Event()
+    list_emails = ZohoClient.list_emails
+
+    async def slow_first_page(self, *args, **kwargs):
+        if kwargs.get("index") is None:
+            await released.wait()
+        return await list_emails(self, *args, **kwargs)
+
+    monkeypatch.setattr(ZohoClient, "list_emails", slow_first_page)
+    app, sandbox = make_demo_app(start=LEAD_MAIN, state_dir=tmp_path, use_store=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, RecordScreen), "the record screen")
+        screen = app.screen
+        await pilot.pause()
+        assert screen.email_list.count == 0 and screen.feed.paging  # page one is out: "loading emails…"
+        released.set()
+        await wait_until(pilot, lambda: screen.email_list.count >= 10, "page one on screen")
+        await settle(pilot)
+        firsts = [c for c in sandbox.calls if c.path.endswith("/Emails") and c.params.get("index") is None]
+        assert len(firsts) == 1 and app.bugs == 0
+        assert screen.email_list.count == screen.feed.count >= 20  # and the pages after it, as always at 80×24

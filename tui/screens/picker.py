@@ -21,7 +21,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.render.safe import one_line
-from tui.widgets.access import OnCrmApp, close
+from tui.widgets.access import OnCrmApp, StyledAtMount, close
 from tui.widgets.error_panel import ErrorPanel, unexpected
 from tui.widgets.footer import KeyFooter
 from tui.widgets.guard import guarded
@@ -124,7 +124,7 @@ class SearchBox(Input):
     ]
 
 
-class PickerScreen(OnCrmApp, Screen[None]):
+class PickerScreen(OnCrmApp, StyledAtMount, Screen[None]):
     """Module list on the left; the search box and the matching records on the right."""
 
     HELP_GROUP = "Record picker"

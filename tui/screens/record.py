@@ -51,7 +51,7 @@ from tui.session.feed import EmailFeed
 from tui.session.filters import EmailFilter
 from tui.session.record import SEARCH_LIMIT, Found, RecordSession
 from tui.session.watch import Watch, every
-from tui.widgets.access import OnCrmApp
+from tui.widgets.access import OnCrmApp, StyledAtMount
 from tui.widgets.email_detail import BodyView, EmailDetailView
 from tui.widgets.email_list import EmailList
 from tui.widgets.error_panel import error_text, unexpected
@@ -74,8 +74,12 @@ RETRY_KEY = "R"
 COUNTDOWN_REFRESH_S = 1.0
 
 
-class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, Screen):
+class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, StyledAtMount, Screen):
     """One record's emails, shown from its `RecordSession`."""
+
+    # The list has the focus from the start: focused once as the screen composes, not first on another widget
+    # Textual would pick ("*") and then moved (each focus restyles the widgets it leaves and enters).
+    AUTO_FOCUS = "#email-table"
 
     BINDINGS = [
         Binding("t", "choose_filter", "Type filter", id="record.type_filter"),
@@ -395,8 +399,9 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, Screen):
         self.detail_view.show_position(f"Email {email_list.table.cursor_row + 1} of {listed:,}{more}")
 
     def _load(self, feed: EmailFeed) -> None:
-        """Read the next page of `feed` in a worker (the model says whether there is one to read)."""
-        if feed.paging or not feed.more or feed.stopped is not None:
+        """Read the next page of `feed` in a worker (the model says whether there is one to read); page one
+        asked at start with the record's name is joined."""
+        if (feed.paging and not self.session.loading_early(feed)) or not feed.more or feed.stopped is not None:
             return
         self._start(feed, self._read_page(feed))
 

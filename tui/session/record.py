@@ -79,6 +79,8 @@ class RecordSession:
         self.details: Recent[str, EmailDetail | None] = Recent(DETAIL_CACHE_SIZE)
         self._reading: dict[str, asyncio.Future[EmailDetail | None]] = {}
         self._wakers: dict[EmailFilter, Wakeable] = {}
+        # Page one asked before a screen shows the list (with the record's name, at start): a screen's load joins it.
+        self._early: dict[EmailFilter, asyncio.Task[list[Email] | None]] = {}
         self.detail_pause = Quiet(clock, detail_pause)
         self._wanted: Email | None = None
         self.threads: dict[str, str] = {}  # message id -> thread id, of each detail read (or stored)
@@ -182,13 +184,33 @@ class RecordSession:
             retries=0 if feed.error is not None else None,
         )
 
+    def load_early(self, feed: EmailFeed) -> None:
+        """Ask page one of `feed` now, before any screen shows it (at start, with the record's name: one round
+        trip before the first paint, not two). The screen's first `load_more` joins it."""
+        if feed.filter not in self._early and not feed.pages and not feed.paging:
+            self._early[feed.filter] = asyncio.ensure_future(self._load_more(feed, None))
+
+    def loading_early(self, feed: EmailFeed) -> bool:
+        """Page one of `feed` is out, asked by `load_early`: a load joins it."""
+        early = self._early.get(feed.filter)
+        return early is not None and not early.done()
+
     async def load_more(self, feed: EmailFeed, on_wait: OnWait | None = None) -> list[Email] | None:
         """Read the next page of `feed` (page one first); the emails it added, None when nothing was read.
 
         Failures that pass (offline, rate limited, 5xx) are waited out on the backoff schedule,
         telling `on_wait` each time; others stay on the feed for R. Cancel-safe: the feed is
-        left as it was, with no request out.
+        left as it was, with no request out. Page one asked early (`load_early`) is joined, not asked again.
         """
+        early = self._early.pop(feed.filter, None)
+        if early is not None and not early.done():
+            # Shielded: the joiner going (its screen closed) leaves the page to land in the feed.
+            return await asyncio.shield(early)
+        if early is not None and not early.cancelled() and early.exception() is not None:
+            raise early.exception()  # type: ignore[misc]  # a bug in it: told to whoever loads next
+        return await self._load_more(feed, on_wait)
+
+    async def _load_more(self, feed: EmailFeed, on_wait: OnWait | None) -> list[Email] | None:
         if not (feed.more and feed.stopped is None) or feed.paging:
             return None
         if feed.error is not None and feed.retry_at is None:
