@@ -24,7 +24,6 @@ from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 from tui import startup_gc
-from tui.commands import CrmEmailsCommands
 from tui.screens.connecting import ConnectingScreen
 from tui.session.backoff import passing
 from tui.session.clock import Clock, SystemClock
@@ -38,6 +37,8 @@ from tui.zoho.errors import AuthError, ZohoError
 from tui.zoho.models import Record
 
 if TYPE_CHECKING:
+    from textual.command import Provider
+
     from tui.session.record import RecordSession
     from tui.store.store import Scope
     from tui.zoho.client import ConnectionEvent, ZohoClient
@@ -57,11 +58,18 @@ SESSIONS_KEPT = 16
 RECENT_KEPT = 20
 
 
+def _crm_commands() -> type[Provider]:
+    """The palette's commands, loaded when the palette first opens (not on the start path)."""
+    from tui.commands import CrmEmailsCommands
+
+    return CrmEmailsCommands
+
+
 class CrmEmailsApp(App[None]):
     """Triage the emails of one Zoho CRM record."""
 
     TITLE = TITLE
-    COMMANDS = App.COMMANDS | {CrmEmailsCommands}
+    COMMANDS = App.COMMANDS | {_crm_commands}
     COMMAND_PALETTE_DISPLAY = "ctrl+p"
     BINDINGS = [
         Binding("o", "open_picker", "Open record", id="app.open_picker"),

@@ -11,10 +11,7 @@ is not keys gives a sentence (the app shows it as a notice) and the default keys
 
 from __future__ import annotations
 
-import importlib
 import inspect
-import pkgutil
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +36,9 @@ class BindingInfo:
 
 def bindings() -> dict[str, BindingInfo]:
     """Every binding with an id, by id: read from the classes of tui.app, tui.screens and tui.widgets."""
+    import importlib
+    import pkgutil
+
     import tui.screens
     import tui.widgets
 
@@ -77,6 +77,8 @@ def read_keymap(path: Path, known: set[str] | None = None) -> tuple[dict[str, st
         return {}, None
     except (OSError, UnicodeDecodeError) as error:
         return {}, f"{path} could not be read ({error}); the default keys are used."
+    import tomllib  # here: most people have no keymap, and the app reads it as it starts
+
     try:
         table = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
