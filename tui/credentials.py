@@ -283,6 +283,8 @@ _TOKEN_FILE_MAX_BYTES = 16 * 1024
 
 @dataclass(frozen=True)
 class CachedToken:
+    """An access token kept between launches, and when it stops working."""
+
     access_token: str = field(repr=False)
     expires_at: float
     api_domain: str | None

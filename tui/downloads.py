@@ -201,6 +201,8 @@ PROGRESS_INTERVAL_S = 0.25
 
 @dataclass(frozen=True, slots=True)
 class Saved:
+    """An attachment saved: where, and how many bytes."""
+
     path: Path
     size: int
 

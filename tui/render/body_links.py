@@ -29,6 +29,8 @@ MAX_LINKS = 1000
 
 @dataclass(frozen=True, slots=True)
 class Span:
+    """Where a link's text sits in one body line."""
+
     start: int  # characters into the line
     end: int
     link: int  # index into BodyLinks.targets
@@ -36,6 +38,8 @@ class Span:
 
 @dataclass(slots=True)
 class BodyLinks:
+    """A body's links, numbered as shown, and where each sits in the lines."""
+
     targets: list[str] = field(default_factory=list)  # numbered from 1 as shown: targets[0] is [1]
     spans: dict[int, list[Span]] = field(default_factory=dict)  # by line index
 

@@ -16,6 +16,8 @@ from tui.zoho.models import Email, EmailDetail, Person
 
 @dataclass(frozen=True, slots=True)
 class CopyChoice:
+    """One line of the copy menu: its key, and what it copies."""
+
     key: str  # the letter after `y`
     name: str  # what the record screen copies
     label: str  # in the menu

@@ -85,6 +85,8 @@ def recipients_cell(people: Sequence[Person], width: int, style: Style | str = "
 
 @dataclass(frozen=True, slots=True)
 class RowStyles:
+    """The styles a list row is drawn with, from the table's component classes."""
+
     bounced: Style  # the whole row of an email that bounced or failed
     muted: Style  # the time, and "(no subject)"
     marks: Mapping[str, Style] = field(default_factory=dict)  # each mark's glyph, by state

@@ -28,6 +28,8 @@ THROTTLED = {
 
 @dataclass
 class AccessToken:
+    """An access token the sandbox's accounts server minted."""
+
     value: str
     refresh_token: str
     expires_at: float
@@ -38,6 +40,8 @@ class AccessToken:
 
 @dataclass
 class RefreshGrant:
+    """A refresh token, the access tokens minted from it, and whether it was revoked."""
+
     token: str
     scopes: frozenset[str]
     minted_at: deque[float] = field(default_factory=deque)  # when its recent access tokens were made

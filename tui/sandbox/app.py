@@ -37,6 +37,8 @@ _NEWEST_VERSION = 8
 
 @dataclass(frozen=True, slots=True)
 class Call:
+    """A request the sandbox was sent (tests count them)."""
+
     method: str
     path: str
     params: dict[str, str] = field(default_factory=dict)
@@ -44,6 +46,8 @@ class Call:
 
 @dataclass(frozen=True, slots=True)
 class _Route:
+    """What answers a path, with the scopes it needs."""
+
     answer: Callable[[dict[str, str]], SandboxResponse]
     scopes: tuple[str, ...]
     module: str | None = None  # for module-specific scopes

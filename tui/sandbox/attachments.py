@@ -28,6 +28,8 @@ _TEXT_SUFFIXES = (".txt", ".csv", ".ics", ".bashrc", ".doc")
 
 @dataclass(frozen=True, slots=True)
 class AttachmentSpec:
+    """An attachment of a sandbox email, its bytes made from a seed."""
+
     id: str
     name: str
     size: int

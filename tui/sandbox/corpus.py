@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class Topic:
+    """What an ordinary email of the corpus is about: its subject and paragraphs."""
+
     subject: str
     paragraphs: tuple[str, ...]
     language: str = "en"
@@ -179,6 +181,8 @@ SIGNATURE_TITLE = "Analytical Engines Demo · +44 20 7946 0018"
 
 @dataclass(frozen=True, slots=True)
 class Newsletter:
+    """A newsletter the sandbox's records receive."""
+
     brand: str
     sender_name: str
     sender_email: str

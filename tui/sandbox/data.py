@@ -76,6 +76,8 @@ CURRENT_USER_ID = "4150868000000470001"
 
 @dataclass(frozen=True, slots=True)
 class User:
+    """A user of the sandbox's org."""
+
     id: str
     first_name: str
     last_name: str
@@ -121,6 +123,8 @@ PROFILE_IDS = {"Administrator": "4150868000000026011", "Standard": "415086800000
 
 @dataclass(frozen=True, slots=True)
 class ModuleSpec:
+    """A module of the sandbox's org, as its module list answers it."""
+
     api_name: str
     module_name: str  # custom modules: "CustomModuleN" (their web tab)
     plural_label: str
@@ -172,6 +176,8 @@ NAME_FIELD = {"Leads": "Full_Name", "Contacts": "Full_Name", "Accounts": "Accoun
 
 @dataclass(frozen=True, slots=True)
 class Person:
+    """Someone who writes or is written to, and their time zone."""
+
     name: str | None
     email: str
     utc_offset: timedelta = timedelta(0)
@@ -201,6 +207,8 @@ class MailboxShape:
 
 @dataclass(frozen=True, slots=True)
 class RecordSpec:
+    """A record of the sandbox, its fields and what its mailbox holds."""
+
     module: str
     id: str
     name: str

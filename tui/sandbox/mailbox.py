@@ -95,6 +95,8 @@ _SENT_STATUS_WEIGHTS = (
 
 @dataclass(frozen=True, slots=True)
 class Address:
+    """A sender or recipient as Zoho lists them."""
+
     name: str | None
     email: str
 

@@ -27,6 +27,8 @@ _STATUS_TIME_FIELDS = ("first_open", "last_open", "first_click", "last_click", "
 
 @dataclass(frozen=True)
 class Misbehaviour:
+    """A way the sandbox can misbehave on purpose, and its value's meaning."""
+
     name: str
     does: str
     default: int = 0  # the value when none is given (a size, a delay, a depth)

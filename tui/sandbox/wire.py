@@ -12,6 +12,8 @@ JSON_TYPE = "application/json;charset=UTF-8"  # Zoho's exact Content-Type
 
 @dataclass
 class SandboxResponse:
+    """What the sandbox answers a request with (or how it misbehaves doing so)."""
+
     status: int
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes | Iterator[bytes] = b""

@@ -22,6 +22,8 @@ from tui.zoho.paging import PageWalk
 
 @dataclass(eq=False)
 class EmailFeed:
+    """One filter's list of a record: its rows, where paging stands, and where the person was in it."""
+
     filter: EmailFilter
     emails: EmailRows = field(default_factory=EmailRows)
     next_index: str | None = None

@@ -54,6 +54,8 @@ class Found:
 
 @dataclass(frozen=True, slots=True)
 class Refreshed:
+    """What a refresh found."""
+
     new: int  # emails that were not listed before, now on top
     restarted: bool  # nothing read was known: the list started afresh
 

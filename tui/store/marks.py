@@ -15,6 +15,8 @@ MARK_STATES = ("done", "flagged", "todo")
 
 @dataclass(frozen=True, slots=True)
 class Mark:
+    """The person's mark on an email, its note, and when it was set."""
+
     state: str  # done, flagged, todo
     note: str | None
     at: float  # when it was set (epoch seconds)

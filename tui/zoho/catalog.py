@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class DataCenter:
+    """A Zoho data center: where its accounts server and API live, and its CRM's web address."""
+
     key: str
     label: str
     accounts_url: str
@@ -38,6 +40,8 @@ DEFAULT_DC = "us"
 
 @dataclass(frozen=True, slots=True)
 class StandardModule:
+    """A module every Zoho CRM has, with what names its records and its tab in web links."""
+
     api_name: str
     label: str  # plural, as the CRM shows it
     singular: str
@@ -72,6 +76,8 @@ MODULE_BY_WEB_TAB: dict[str, str] = {m.web_tab: m.api_name for m in STANDARD_MOD
 
 @dataclass(frozen=True, slots=True)
 class EmailType:
+    """One of the list's type filters (the `type` query parameter)."""
+
     value: str | None  # the `type` query parameter; None = no parameter (all emails)
     label: str
     accounts_only: bool = False

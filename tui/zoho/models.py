@@ -107,6 +107,8 @@ def _people(value: Any) -> tuple[Person, ...]:
 
 @dataclass(frozen=True, slots=True)
 class Owner:
+    """Who owns an email or a record in the CRM."""
+
     id: str | None
     name: str | None
 
@@ -119,6 +121,8 @@ class Owner:
 
 @dataclass(frozen=True, slots=True)
 class LinkedRecord:
+    """The record an email is linked to."""
+
     id: str | None
     name: str | None
     module: str | None  # api name
@@ -137,11 +141,15 @@ class LinkedRecord:
 
 @dataclass(frozen=True, slots=True)
 class SentStatus:
+    """The email was sent (nothing more is known)."""
+
     type: str = "sent"
 
 
 @dataclass(frozen=True, slots=True)
 class OpenedStatus:
+    """The email was opened: how often, first and last."""
+
     count: int | None
     first_open: datetime | None
     last_open: datetime | None
@@ -150,6 +158,8 @@ class OpenedStatus:
 
 @dataclass(frozen=True, slots=True)
 class ClickedStatus:
+    """A link in the email was clicked: how often, first and last."""
+
     count: int | None
     first_click: datetime | None
     last_click: datetime | None
@@ -158,6 +168,8 @@ class ClickedStatus:
 
 @dataclass(frozen=True, slots=True)
 class BouncedStatus:
+    """The email bounced: when and why."""
+
     bounced_time: datetime | None
     reason: str | None
     category: str | None
@@ -267,6 +279,8 @@ class Email:
 
 @dataclass(frozen=True, slots=True)
 class Attachment:
+    """An attachment of an email, as its detail lists it."""
+
     id: str
     name: str | None
     size: int | None  # bytes
@@ -335,6 +349,8 @@ class EmailDetail:
 
 @dataclass(frozen=True, slots=True)
 class PageInfo:
+    """A list page's `info`: where the next page starts and whether there is one."""
+
     per_page: int | None = None
     count: int | None = None
     next_index: str | None = None
@@ -378,6 +394,8 @@ class EmailPage:
 
 @dataclass(frozen=True, slots=True)
 class Module:
+    """A CRM module, as the module list gives it."""
+
     api_name: str
     label: str  # plural label
     singular_label: str | None = None
@@ -427,6 +445,8 @@ class Record:
 
 @dataclass(frozen=True, slots=True)
 class User:
+    """A CRM user (the owner filter lists them)."""
+
     id: str
     name: str | None
     email: str | None
@@ -446,6 +466,8 @@ class User:
 
 @dataclass(frozen=True, slots=True)
 class Org:
+    """The org the credentials reach."""
+
     id: str | None
     company_name: str | None
     domain_name: str | None  # builds web links: https://crm.zoho.com/crm/{domain_name}/tab/...
