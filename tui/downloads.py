@@ -14,10 +14,10 @@ import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from itertools import count
 from pathlib import Path
 
+import msgspec
 import platformdirs
 
 from tui.render.safe import one_line
@@ -199,8 +199,7 @@ SAVE_CHUNK_SIZE = 256 * 1024
 PROGRESS_INTERVAL_S = 0.25
 
 
-@dataclass(frozen=True, slots=True)
-class Saved:
+class Saved(msgspec.Struct, frozen=True):
     """An attachment saved: where, and how many bytes."""
 
     path: Path

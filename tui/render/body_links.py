@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
+import msgspec
 from rich.cells import cell_len
 
 # The heading above the numbered links at the end of a converted body (tui.render.html writes it). Here, not
@@ -27,8 +27,7 @@ _BARE_URL = re.compile(r"https?://[^\s<>\"'()\[\]]+", re.IGNORECASE)
 MAX_LINKS = 1000
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(msgspec.Struct, frozen=True):
     """Where a link's text sits in one body line."""
 
     start: int  # characters into the line
@@ -36,12 +35,11 @@ class Span:
     link: int  # index into BodyLinks.targets
 
 
-@dataclass(slots=True)
-class BodyLinks:
+class BodyLinks(msgspec.Struct):
     """A body's links, numbered as shown, and where each sits in the lines."""
 
-    targets: list[str] = field(default_factory=list)  # numbered from 1 as shown: targets[0] is [1]
-    spans: dict[int, list[Span]] = field(default_factory=dict)  # by line index
+    targets: list[str] = msgspec.field(default_factory=list)  # numbered from 1 as shown: targets[0] is [1]
+    spans: dict[int, list[Span]] = msgspec.field(default_factory=dict)  # by line index
 
     def add(self, line: int, start: int, end: int, link: int) -> None:
         self.spans.setdefault(line, []).append(Span(start, end, link))

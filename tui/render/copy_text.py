@@ -8,14 +8,14 @@ subject cannot carry an escape sequence into the next terminal it is pasted into
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+
+import msgspec
 
 from tui.render.safe import clean, one_line
 from tui.zoho.models import Email, EmailDetail, Person
 
 
-@dataclass(frozen=True, slots=True)
-class CopyChoice:
+class CopyChoice(msgspec.Struct, frozen=True):
     """One line of the copy menu: its key, and what it copies."""
 
     key: str  # the letter after `y`

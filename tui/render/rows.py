@@ -7,9 +7,9 @@ for a row's cells when the row comes into view. Server text goes through `one_li
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 
+import msgspec
 from rich.style import Style
 from rich.text import Text
 
@@ -83,13 +83,12 @@ def recipients_cell(people: Sequence[Person], width: int, style: Style | str = "
     return name
 
 
-@dataclass(frozen=True, slots=True)
-class RowStyles:
+class RowStyles(msgspec.Struct, frozen=True):
     """The styles a list row is drawn with, from the table's component classes."""
 
     bounced: Style  # the whole row of an email that bounced or failed
     muted: Style  # the time, and "(no subject)"
-    marks: Mapping[str, Style] = field(default_factory=dict)  # each mark's glyph, by state
+    marks: Mapping[str, Style] = msgspec.field(default_factory=dict)  # each mark's glyph, by state
 
 
 def row_cells(

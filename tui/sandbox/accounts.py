@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+
+import msgspec
 
 from tui.sandbox.data import CLIENT_ID, CLIENT_SECRET, GRANT_CODE, REFRESH_TOKEN
 from tui.sandbox.opaque import OpaqueIds
@@ -26,8 +27,7 @@ THROTTLED = {
 }
 
 
-@dataclass
-class AccessToken:
+class AccessToken(msgspec.Struct):
     """An access token the sandbox's accounts server minted."""
 
     value: str
@@ -38,14 +38,13 @@ class AccessToken:
     revoked: bool = False
 
 
-@dataclass
-class RefreshGrant:
+class RefreshGrant(msgspec.Struct):
     """A refresh token, the access tokens minted from it, and whether it was revoked."""
 
     token: str
     scopes: frozenset[str]
-    minted_at: deque[float] = field(default_factory=deque)  # when its recent access tokens were made
-    live: deque[str] = field(default_factory=deque)  # its access tokens, oldest first
+    minted_at: deque[float] = msgspec.field(default_factory=deque)  # when its recent access tokens were made
+    live: deque[str] = msgspec.field(default_factory=deque)  # its access tokens, oldest first
     revoked: bool = False
 
 

@@ -14,8 +14,9 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, unquote, urlsplit
+
+import msgspec
 
 from tui.sandbox.accounts import Accounts, scope_covers
 from tui.sandbox.crm import Crm
@@ -35,17 +36,15 @@ _EMAIL_VERSIONS = ("v4", "v5", "v6", "v7", "v8")
 _NEWEST_VERSION = 8
 
 
-@dataclass(frozen=True, slots=True)
-class Call:
+class Call(msgspec.Struct, frozen=True):
     """A request the sandbox was sent (tests count them)."""
 
     method: str
     path: str
-    params: dict[str, str] = field(default_factory=dict)
+    params: dict[str, str] = msgspec.field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
-class _Route:
+class _Route(msgspec.Struct, frozen=True):
     """What answers a path, with the scopes it needs."""
 
     answer: Callable[[dict[str, str]], SandboxResponse]

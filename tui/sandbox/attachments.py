@@ -10,7 +10,8 @@ from __future__ import annotations
 import mimetypes
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass
+
+import msgspec
 
 CHUNK_SIZE = 64 * 1024
 
@@ -26,8 +27,7 @@ _MAGIC = {
 _TEXT_SUFFIXES = (".txt", ".csv", ".ics", ".bashrc", ".doc")
 
 
-@dataclass(frozen=True, slots=True)
-class AttachmentSpec:
+class AttachmentSpec(msgspec.Struct, frozen=True):
     """An attachment of a sandbox email, its bytes made from a seed."""
 
     id: str

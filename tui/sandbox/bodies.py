@@ -10,8 +10,9 @@ tracking pixel. All text is escaped: the hostile bodies live in corpus.py.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
 from html import escape
+
+import msgspec
 
 from tui.sandbox.corpus import ARTICLES, Newsletter
 
@@ -19,8 +20,7 @@ _COMPOSER_STYLE = "word-wrap: break-word; word-break: break-word; font-family: V
 _QUOTE_STYLE = "border-left: 1px solid #0087ff; padding-left: 6px; margin: 0 0 0 5px"
 
 
-@dataclass(frozen=True, slots=True)
-class Letter:
+class Letter(msgspec.Struct, frozen=True):
     """What a personal email says, before it is laid out as HTML or text."""
 
     greeting: str
@@ -31,8 +31,7 @@ class Letter:
     rtl: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Quoted:
+class Quoted(msgspec.Struct, frozen=True):
     """The earlier message a reply quotes."""
 
     header: str  # "On Tue, 3 Mar 2026 at 10:12, Ada Lovelace <ada@...> wrote:"

@@ -6,11 +6,10 @@ record's company or name, `{sender}` the writer's first name.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import msgspec
 
 
-@dataclass(frozen=True, slots=True)
-class Topic:
+class Topic(msgspec.Struct, frozen=True):
     """What an ordinary email of the corpus is about: its subject and paragraphs."""
 
     subject: str
@@ -179,8 +178,7 @@ SIGNATURE_TITLE = "Analytical Engines Demo · +44 20 7946 0018"
 # --- newsletters --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Newsletter:
+class Newsletter(msgspec.Struct, frozen=True):
     """A newsletter the sandbox's records receive."""
 
     brand: str

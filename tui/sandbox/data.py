@@ -10,9 +10,11 @@ never derived from now().
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING
+
+import msgspec
+import msgspec.structs
 
 from tui.sandbox.opaque import OpaqueIds, key_for_seed
 
@@ -74,8 +76,7 @@ USER_EMAIL_DOMAIN = "aelab.com"
 CURRENT_USER_ID = "4150868000000470001"
 
 
-@dataclass(frozen=True, slots=True)
-class User:
+class User(msgspec.Struct, frozen=True):
     """A user of the sandbox's org."""
 
     id: str
@@ -121,8 +122,7 @@ PROFILE_IDS = {"Administrator": "4150868000000026011", "Standard": "415086800000
 # --- modules -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class ModuleSpec:
+class ModuleSpec(msgspec.Struct, frozen=True):
     """A module of the sandbox's org, as its module list answers it."""
 
     api_name: str
@@ -174,8 +174,7 @@ NAME_FIELD = {"Leads": "Full_Name", "Contacts": "Full_Name", "Accounts": "Accoun
 # --- people who write to and from records -----------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Person:
+class Person(msgspec.Struct, frozen=True):
     """Someone who writes or is written to, and their time zone."""
 
     name: str | None
@@ -186,8 +185,7 @@ class Person:
 # --- records ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class MailboxShape:
+class MailboxShape(msgspec.Struct, frozen=True):
     """How many emails a record has, by kind. `count` is what a list without `type` returns."""
 
     count: int = 0
@@ -205,8 +203,7 @@ class MailboxShape:
                 + self.contact_drafts)
 
 
-@dataclass(frozen=True, slots=True)
-class RecordSpec:
+class RecordSpec(msgspec.Struct, frozen=True):
     """A record of the sandbox, its fields and what its mailbox holds."""
 
     module: str
@@ -334,11 +331,11 @@ class SandboxData:
         records.append(self._huge())
         # The first three contacts work at ACCOUNT_MAIN: its all_contacts_* emails go to them.
         account = next(r for r in records if r.key == ACCOUNT_MAIN)
-        records[records.index(account)] = replace(account, contacts=tuple(account_contacts))
+        records[records.index(account)] = msgspec.structs.replace(account, contacts=tuple(account_contacts))
         for i, record in enumerate(records):
             if (record.id, record.name) in account_contacts:
                 fields = dict(record.fields, Account_Name={"name": account.name, "id": account.id})
-                records[i] = replace(record, fields=fields)
+                records[i] = msgspec.structs.replace(record, fields=fields)
         return records
 
     def _well_known(self, rng: random.Random):
@@ -413,7 +410,6 @@ class SandboxData:
         modified = created + timedelta(minutes=rng.randrange(0, 60 * 24 * 60))
         owner = USERS[rng.randrange(0, 3)]
         return RecordSpec(module, record_id, name, owner, fields, shape, correspondents, created, modified, access)
-
 
 
 def record_json(record: RecordSpec, fields: list[str] | None = None) -> dict[str, object]:

@@ -22,9 +22,11 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING
+
+import msgspec
+import msgspec.structs
 
 from tui.sandbox import bodies
 from tui.sandbox.attachments import AttachmentSpec
@@ -93,8 +95,7 @@ _SENT_STATUS_WEIGHTS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Address:
+class Address(msgspec.Struct, frozen=True):
     """A sender or recipient as Zoho lists them."""
 
     name: str | None
@@ -104,8 +105,7 @@ class Address:
         return {"user_name": self.name, "email": self.email}
 
 
-@dataclass(frozen=True, slots=True)
-class Choices:
+class Choices(msgspec.Struct, frozen=True):
     """Everything random about one email, drawn in a fixed order; showcase overrides replace fields."""
 
     category: str
@@ -133,8 +133,7 @@ class Choices:
     reply: bool | None = None  # None: the thread rule decides
 
 
-@dataclass(frozen=True, slots=True)
-class EmailSpec:
+class EmailSpec(msgspec.Struct, frozen=True):
     """One email, resolved: what the list item and the detail answer are built from."""
 
     position: int
@@ -281,7 +280,7 @@ class Mailbox:
             jitter=rng.random(),
         )
         override = self._showcase.get(n)
-        return replace(choices, **override) if override else choices
+        return msgspec.structs.replace(choices, **override) if override else choices
 
     @staticmethod
     def _source(rng: random.Random, category: str, bulk: bool) -> str:
@@ -343,7 +342,7 @@ class Mailbox:
         if depth:
             # Replies alternate: the record's side answers the user's side and back, in the root owner's mailbox.
             outgoing = root_choices.outgoing != (depth % 2 == 1)
-            choices = replace(choices, outgoing=outgoing, kind="letter", status_kinds=(), language="en",
+            choices = msgspec.structs.replace(choices, outgoing=outgoing, kind="letter", status_kinds=(), language="en",
                               owner_id=root_choices.owner_id)
         kinds, open_count = self._status_kinds(choices), choices.open_count
         opens = self._opened_again.get(n, 0)
@@ -354,7 +353,7 @@ class Mailbox:
                 first = next(k for k in kinds if k in ("sent", "delivered", "clicked"))
                 kinds = tuple("opened" if k == first else k for k in kinds) if first != "clicked" else ("opened", *kinds)
                 open_count = opens
-        return replace(choices, status_kinds=kinds, open_count=open_count), depth, root_choices
+        return msgspec.structs.replace(choices, status_kinds=kinds, open_count=open_count), depth, root_choices
 
     def spec(self, n: int) -> EmailSpec:
         choices, depth, root_choices = self.resolved(n)

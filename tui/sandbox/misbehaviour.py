@@ -13,8 +13,9 @@ import gzip
 import itertools
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
+
+import msgspec
 
 from tui.sandbox.wire import JSON_TYPE, MESSAGES, SandboxResponse, json_answer
 
@@ -25,8 +26,7 @@ _TIME_FIELDS = ("time", "sent_time")
 _STATUS_TIME_FIELDS = ("first_open", "last_open", "first_click", "last_click", "bounced_time")
 
 
-@dataclass(frozen=True)
-class Misbehaviour:
+class Misbehaviour(msgspec.Struct, frozen=True):
     """A way the sandbox can misbehave on purpose, and its value's meaning."""
 
     name: str

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
+
+import msgspec
 
 JSON_TYPE = "application/json;charset=UTF-8"  # Zoho's exact Content-Type
 
 
-@dataclass
-class SandboxResponse:
+class SandboxResponse(msgspec.Struct):
     """What the sandbox answers a request with (or how it misbehaves doing so)."""
 
     status: int
-    headers: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] = msgspec.field(default_factory=dict)
     body: bytes | Iterator[bytes] = b""
     drop: bool = False  # cut the connection instead of answering
     chunk_delay: float = 0.0  # seconds before each chunk of a streamed body (the trickle misbehaviour)

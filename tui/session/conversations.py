@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+
+import msgspec
 
 from tui.zoho.models import Email, Person
 
@@ -33,8 +34,7 @@ def base_subject(subject: str | None) -> str:
     return text
 
 
-@dataclass(frozen=True, slots=True)
-class Conversation:
+class Conversation(msgspec.Struct, frozen=True):
     """Emails of one thread (or one subject), newest first as the list has them."""
 
     key: str  # "thread:ID", "subject:…" or "email:MESSAGE_ID": what grouped them
@@ -128,8 +128,7 @@ def _nearest(threads: Sequence[str], times: Mapping[str, list[float]], when: dat
     return min(threads, key=lambda t: min((abs(moment - s) for s in times.get(t, ())), default=float("inf")))
 
 
-@dataclass(frozen=True, slots=True)
-class ConversationLine:
+class ConversationLine(msgspec.Struct, frozen=True):
     """A line of the conversation view: a conversation, or one of its emails when it is expanded."""
 
     conversation: Conversation

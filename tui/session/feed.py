@@ -10,7 +10,7 @@ instead of spending credits in a loop), and what went wrong last.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import msgspec
 
 from tui.session.backoff import Backoff
 from tui.session.filters import EmailFilter
@@ -20,16 +20,15 @@ from tui.zoho.models import Email, EmailPage
 from tui.zoho.paging import PageWalk
 
 
-@dataclass(eq=False)
-class EmailFeed:
+class EmailFeed(msgspec.Struct, eq=False):
     """One filter's list of a record: its rows, where paging stands, and where the person was in it."""
 
     filter: EmailFilter
-    emails: EmailRows = field(default_factory=EmailRows)
+    emails: EmailRows = msgspec.field(default_factory=EmailRows)
     next_index: str | None = None
     more: bool = True
     pages: int = 0  # pages applied since the list (re)started
-    walk: PageWalk = field(default_factory=PageWalk)  # this walk's pages: none asked twice in a launch
+    walk: PageWalk = msgspec.field(default_factory=PageWalk)  # this walk's pages: none asked twice in a launch
     generation: int = 0  # bumped when the list starts afresh: a page read before that is dropped
     paging: bool = False  # a page request is out (or waiting to be retried)
     refreshing: bool = False
@@ -45,7 +44,7 @@ class EmailFeed:
     walking: bool = False  # "load every email" is under way
     walk_pages: int = 0  # pages that walk read so far
     walk_calls: int = 0  # API calls it spent so far
-    backoff: Backoff = field(default_factory=Backoff)
+    backoff: Backoff = msgspec.field(default_factory=Backoff)
     # Where the person was (kept when the screen closes or the filter changes).
     cursor_id: str | None = None
     scroll_y: float = 0

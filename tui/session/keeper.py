@@ -12,9 +12,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
+
+import msgspec
 
 from tui.session.rows import EmailRows
 from tui.zoho.models import Email, EmailDetail, Record
@@ -116,8 +117,7 @@ def _open_store(path: str | Path | None, on_disk: bool) -> Store:
 FIRST_ROWS = 200
 
 
-@dataclass(frozen=True, slots=True)
-class StoredList:
+class StoredList(msgspec.Struct, frozen=True):
     """A feed as the store had it: its top rows, unparsed, its paging state, and what is left to read."""
 
     emails: EmailRows

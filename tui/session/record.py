@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+
+import msgspec
 
 from tui.session.backoff import passing
 from tui.session.cache import Recent
@@ -42,8 +43,7 @@ SEARCH_LIMIT = 1000
 OnWait = Callable[[EmailFeed], None]
 
 
-@dataclass(frozen=True, slots=True)
-class Found:
+class Found(msgspec.Struct, frozen=True):
     """What a search of one list found: the matching rows (at most the limit) and how many in all."""
 
     query: str
@@ -52,8 +52,7 @@ class Found:
     stored: int  # emails of the list in the store (what was searched)
 
 
-@dataclass(frozen=True, slots=True)
-class Refreshed:
+class Refreshed(msgspec.Struct, frozen=True):
     """What a refresh found."""
 
     new: int  # emails that were not listed before, now on top

@@ -9,7 +9,8 @@ the palette).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import msgspec
+
 
 MIN_WATCH_S = 60
 # What the palette's toggle uses when no --watch interval was given.
@@ -42,8 +43,7 @@ def every(seconds: int) -> str:
     return f"every {seconds} s"
 
 
-@dataclass(frozen=True, slots=True)
-class Watch:
+class Watch(msgspec.Struct, frozen=True):
     """A watch of the open record every `seconds` (at least a minute); `bell` rings on new emails."""
 
     seconds: int = DEFAULT_WATCH_S

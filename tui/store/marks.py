@@ -7,14 +7,14 @@ the app stays read-only towards Zoho. Pure data; no SQL here.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
+
+import msgspec
 
 MARK_STATES = ("done", "flagged", "todo")
 
 
-@dataclass(frozen=True, slots=True)
-class Mark:
+class Mark(msgspec.Struct, frozen=True):
     """The person's mark on an email, its note, and when it was set."""
 
     state: str  # done, flagged, todo

@@ -6,11 +6,10 @@ Record". Everything else reads these tables instead of repeating them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import msgspec
 
 
-@dataclass(frozen=True, slots=True)
-class DataCenter:
+class DataCenter(msgspec.Struct, frozen=True):
     """A Zoho data center: where its accounts server and API live, and its CRM's web address."""
 
     key: str
@@ -38,8 +37,7 @@ DATA_CENTERS: dict[str, DataCenter] = {
 DEFAULT_DC = "us"
 
 
-@dataclass(frozen=True, slots=True)
-class StandardModule:
+class StandardModule(msgspec.Struct, frozen=True):
     """A module every Zoho CRM has, with what names its records and its tab in web links."""
 
     api_name: str
@@ -74,8 +72,7 @@ def module_has_emails(api_name: str, generated_type: str | None) -> bool:
 MODULE_BY_WEB_TAB: dict[str, str] = {m.web_tab: m.api_name for m in STANDARD_MODULES}
 
 
-@dataclass(frozen=True, slots=True)
-class EmailType:
+class EmailType(msgspec.Struct, frozen=True):
     """One of the list's type filters (the `type` query parameter)."""
 
     value: str | None  # the `type` query parameter; None = no parameter (all emails)

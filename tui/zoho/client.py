@@ -25,10 +25,11 @@ import re
 import ssl
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import quote, unquote_to_bytes
 
+import msgspec
+import msgspec.structs
 import httpx
 
 from tui.zoho import catalog
@@ -63,8 +64,7 @@ MAX_PER_PAGE = 200
 USERS_PER_PAGE = 200
 
 
-@dataclass(frozen=True, slots=True)
-class Retrying:
+class Retrying(msgspec.Struct, frozen=True):
     """The client is about to wait `delay_s` and try again (the app shows "offline — retrying in N s")."""
 
     attempt: int  # the try that failed, from 1
@@ -74,15 +74,13 @@ class Retrying:
     attempts: int = 0  # the most tries this call gets (0: not said)
 
 
-@dataclass(frozen=True, slots=True)
-class GaveUp:
+class GaveUp(msgspec.Struct, frozen=True):
     """The client's tries are spent (or a Retry-After was too long): `error` is raised next."""
 
     error: ZohoError
 
 
-@dataclass(frozen=True, slots=True)
-class Answered:
+class Answered(msgspec.Struct, frozen=True):
     """Zoho answered a request with `status`: the connection works."""
 
     status: int
@@ -91,8 +89,7 @@ class Answered:
 ConnectionEvent = Retrying | GaveUp | Answered
 
 
-@dataclass(frozen=True, slots=True)
-class _Answer:
+class _Answer(msgspec.Struct, frozen=True):
     """A successful answer, read whole within the cap."""
 
     status: int
@@ -646,7 +643,7 @@ class ZohoClient:
             page = await self.list_emails(module, record_id, type=type, owner_id=owner_id, index=index, bare=bare)
             verdict = walk.told(index, page)
             if len(verdict.fresh) != len(page.emails):
-                page = replace(page, emails=verdict.fresh)
+                page = msgspec.structs.replace(page, emails=verdict.fresh)
             if page.emails or verdict.stop is None:
                 yield page
             if verdict.stop is not None:

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import msgspec
+
 
 # --- tolerant scalar readers -------------------------------------------------
 
@@ -74,8 +76,7 @@ def _list(value: Any) -> list[Any]:
 # --- people ------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Person:
+class Person(msgspec.Struct, frozen=True):
     """An address as Zoho gives it: `{user_name, email}`."""
 
     name: str | None
@@ -105,8 +106,7 @@ def _people(value: Any) -> tuple[Person, ...]:
     return tuple(p for p in (Person.parse(x) for x in _list(value)) if p is not None)
 
 
-@dataclass(frozen=True, slots=True)
-class Owner:
+class Owner(msgspec.Struct, frozen=True):
     """Who owns an email or a record in the CRM."""
 
     id: str | None
@@ -119,8 +119,7 @@ class Owner:
         return owner if owner.id or owner.name else None
 
 
-@dataclass(frozen=True, slots=True)
-class LinkedRecord:
+class LinkedRecord(msgspec.Struct, frozen=True):
     """The record an email is linked to."""
 
     id: str | None
@@ -139,15 +138,13 @@ class LinkedRecord:
 # --- statuses ----------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class SentStatus:
+class SentStatus(msgspec.Struct, frozen=True):
     """The email was sent (nothing more is known)."""
 
     type: str = "sent"
 
 
-@dataclass(frozen=True, slots=True)
-class OpenedStatus:
+class OpenedStatus(msgspec.Struct, frozen=True):
     """The email was opened: how often, first and last."""
 
     count: int | None
@@ -156,8 +153,7 @@ class OpenedStatus:
     type: str = "opened"
 
 
-@dataclass(frozen=True, slots=True)
-class ClickedStatus:
+class ClickedStatus(msgspec.Struct, frozen=True):
     """A link in the email was clicked: how often, first and last."""
 
     count: int | None
@@ -166,8 +162,7 @@ class ClickedStatus:
     type: str = "clicked"
 
 
-@dataclass(frozen=True, slots=True)
-class BouncedStatus:
+class BouncedStatus(msgspec.Struct, frozen=True):
     """The email bounced: when and why."""
 
     bounced_time: datetime | None
@@ -177,8 +172,7 @@ class BouncedStatus:
     type: str = "bounced"
 
 
-@dataclass(frozen=True, slots=True)
-class OtherStatus:
+class OtherStatus(msgspec.Struct, frozen=True):
     """Any status type this app does not know (delivered, scheduled, failed...): kept by name."""
 
     type: str
@@ -277,8 +271,7 @@ class Email:
         return self.status_of(BouncedStatus)  # type: ignore[return-value]
 
 
-@dataclass(frozen=True, slots=True)
-class Attachment:
+class Attachment(msgspec.Struct, frozen=True):
     """An attachment of an email, as its detail lists it."""
 
     id: str
@@ -347,8 +340,7 @@ class EmailDetail:
         return (self.mail_format or "html").lower() != "text"
 
 
-@dataclass(frozen=True, slots=True)
-class PageInfo:
+class PageInfo(msgspec.Struct, frozen=True):
     """A list page's `info`: where the next page starts and whether there is one."""
 
     per_page: int | None = None
@@ -371,8 +363,7 @@ class PageInfo:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class EmailPage:
+class EmailPage(msgspec.Struct, frozen=True):
     """One page of a record's emails (10 at most). An HTTP 204 is an empty page."""
 
     emails: tuple[Email, ...] = ()
@@ -392,8 +383,7 @@ class EmailPage:
 # --- modules, records, users, org ------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Module:
+class Module(msgspec.Struct, frozen=True):
     """A CRM module, as the module list gives it."""
 
     api_name: str
@@ -429,8 +419,7 @@ class Module:
         return self.generated_type == "custom"
 
 
-@dataclass(frozen=True, slots=True)
-class Record:
+class Record(msgspec.Struct, frozen=True):
     """A record picked to read the emails of."""
 
     module: str  # api name
@@ -443,8 +432,7 @@ class Record:
         return self.name or self.id
 
 
-@dataclass(frozen=True, slots=True)
-class User:
+class User(msgspec.Struct, frozen=True):
     """A CRM user (the owner filter lists them)."""
 
     id: str
@@ -464,8 +452,7 @@ class User:
         return cls(user_id, name or None, _str(data.get("email")), _str(data.get("status")))
 
 
-@dataclass(frozen=True, slots=True)
-class Org:
+class Org(msgspec.Struct, frozen=True):
     """The org the credentials reach."""
 
     id: str | None

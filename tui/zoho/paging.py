@@ -10,13 +10,12 @@ broken, the sentence that ends the walk (what was read is kept).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import msgspec
 
 from tui.zoho.models import Email, EmailPage
 
 
-@dataclass(frozen=True, slots=True)
-class PageVerdict:
+class PageVerdict(msgspec.Struct, frozen=True):
     """What one page brought: its emails not seen before in this walk, in order, and why the walk
     must end here (None: go on to `page.info.next_index` while `more_records` says so)."""
 
