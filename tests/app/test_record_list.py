@@ -297,3 +297,33 @@ async def test_opening_another_record_cancels_the_old_requests(tmp_path):
         assert row_ids(new) == (await expected_ids(CONTACT_HOSTILE))[: len(row_ids(new))]
         old_calls = [c for c in list_calls(sandbox) if LEAD_MAIN[1] in c.path]
         assert len(old_calls) <= 1
+
+
+async def test_the_list_keeps_the_focus_across_a_filter_whose_first_page_is_slow(tmp_path, monkeypatch):
+    """The table is hidden while the new filter's list is empty, and Textual takes the focus from a hidden widget:
+    once the page lands, the list has it again (Enter opens, the footer says so)."""
+    import asyncio
+
+    from tui.zoho.client import ZohoClient
+
+    released = asyncio.Event()
+    list_emails = ZohoClient.list_emails
+
+    async def slow_filtered_page(self, *args, **kwargs):
+        if kwargs.get("type") is not None:
+            await released.wait()
+        return await list_emails(self, *args, **kwargs)
+
+    monkeypatch.setattr(ZohoClient, "list_emails", slow_filtered_page)
+    app, _ = demo(LEAD_MAIN, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await record_screen(pilot)
+        await open_type_filter(pilot)
+        await pilot.press("down", "enter")  # Sent from CRM: its page one is held
+        await wait_until(pilot, lambda: app.screen is screen and screen.email_list.count == 0, "the empty list")
+        await pilot.pause()
+        await pilot.pause()  # a frame with the table hidden: it lost the focus
+        released.set()
+        await record_screen(pilot)
+        assert screen.email_list.count and screen.focused is screen.email_list.table
+        assert screen.active_bindings["enter"].binding.action == "open_email"

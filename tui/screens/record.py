@@ -344,6 +344,10 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, StyledAtMount, Scree
         self._show_position()
         self._refresh_keys()
         self.follow_feed_in_conversations()
+        if self.focused is None and email_list.count and self.is_current:
+            # The table is hidden while its list is empty (a filter just switched), and Textual takes the focus
+            # from a hidden widget: with rows again, nothing else having it, it is the list's again.
+            (email_list.conversations if email_list.conversations_on else email_list.table).focus()
         if feed.pages or feed.error is not None:
             self.crm.shown()  # the record is on screen: what waits for that may start
 
