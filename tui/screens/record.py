@@ -172,6 +172,16 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, StyledAtMount, Scree
         self._load_marks()
         self.set_interval(COUNTDOWN_REFRESH_S, self._count_down)
         self._start_watch()
+        self.call_after_refresh(self._mount_hidden)
+
+    @guarded
+    def _mount_hidden(self) -> None:
+        """What shows only on demand (the search line, the conversation view, error boxes), mounted after the
+        first paint: each widget mounted costs the first frame its styling, hidden or not (~1 ms here)."""
+        if self.is_attached:
+            self.email_list.mount_hidden()
+            self.detail_view.mount_hidden()
+            self.search_bar.mount_hidden()
 
     @guarded
     def on_resize(self, event: events.Resize) -> None:

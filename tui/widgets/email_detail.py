@@ -394,11 +394,16 @@ class EmailDetailView(Vertical):
         self._position: str | None = None  # the title asked for with `show_position`
         self._last_move = -PASSING_S  # monotonic time of the last show_email
         self._passing: Timer | None = None  # draws the row the cursor rests on, once it rests
+        self._error_panel = ErrorPanel(title="Could not load this email", id="detail-error")  # `mount_hidden`
 
     def compose(self):
         yield HeaderView(id="detail-header")
-        yield ErrorPanel(title="Could not load this email", id="detail-error")
         yield BodyView(id="detail-body")
+
+    def mount_hidden(self) -> None:
+        """Mount the error box (hidden until a detail fails to load) after the first paint, not with it."""
+        if self._error_panel.parent is None:
+            self.mount(self._error_panel, before=self.body)
 
     @guarded
     def on_mount(self) -> None:
@@ -525,11 +530,11 @@ class EmailDetailView(Vertical):
         self.state = "error"
         self._fit_header()
         self._apply_position()
-        self.query_one(ErrorPanel).show_error(error, action=action)
+        self._error_panel.show_error(error, action=action)
         self._set_body([], keep_position=False)
 
     def _clear_error(self) -> None:
-        panel = self.query_one(ErrorPanel)
+        panel = self._error_panel
         if panel.error is not None:  # clearing an empty panel would still cost a layout
             panel.clear_error()
 

@@ -230,13 +230,20 @@ class EmailList(Vertical):
         if on_highlight is not None:
             self._table.on_cursor = self._cursor_landed
         self._conversations = ConversationTable(now=self._now, id="conversation-table")
+        self._error_panel = ErrorPanel(title="Could not load emails", id="email-list-error")
         self._ids: set[str] = set()  # the message ids shown: a page retried or overlapping adds no duplicate
 
     def compose(self):
         yield self._table
-        yield self._conversations
         yield Static(id="email-list-note", markup=False)
-        yield ErrorPanel(title="Could not load emails", id="email-list-error")
+
+    def mount_hidden(self) -> None:
+        """Mount what the list shows only on demand (the conversation view, an error box): after its first
+        paint, not with it (each widget mounted costs the first frame its styling, hidden or not). Until then
+        they are set up unmounted, and show what they were told once mounted."""
+        if self._conversations.parent is None:
+            self.mount(self._conversations, after=self._table)
+            self.mount(self._error_panel)
 
     @guarded
     def on_mount(self) -> None:
@@ -257,6 +264,7 @@ class EmailList(Vertical):
 
     def show_conversation_view(self, on: bool) -> None:
         """Show the conversations instead of the rows (or the rows again), with the focus where the list's was."""
+        self.mount_hidden()
         had_focus = self._table.has_focus or self._conversations.has_focus
         self._told = None
         self.set_class(on, "-conversations")
@@ -272,7 +280,7 @@ class EmailList(Vertical):
 
     @property
     def error_panel(self) -> ErrorPanel:
-        return self.query_one(ErrorPanel)
+        return self._error_panel
 
     # --- what is shown ---------------------------------------------------------------
 

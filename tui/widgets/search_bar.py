@@ -59,24 +59,34 @@ class SearchBar(Horizontal):
     }
     """
 
-    def compose(self) -> ComposeResult:
-        yield Static("/", id="search-slash")
-        yield SearchInput(
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._input = SearchInput(
             placeholder='words, "a phrase", from: to: subject: status: is:done has:attachment before: after:',
             compact=True,
             id="search-input",
         )
-        yield Static(id="search-note", markup=False)
+        self._note = Static(id="search-note", markup=False)
+
+    def compose(self) -> ComposeResult:
+        return ()  # the line is mounted after the record's first paint, or when first opened (`mount_hidden`)
+
+    def mount_hidden(self) -> None:
+        """Mount the line (hidden until `/`) after the screen's first paint, not with it: each widget mounted
+        costs the first frame its styling, hidden or not."""
+        if not self.children:
+            self.mount(Static("/", id="search-slash"), self._input, self._note)
 
     @property
     def input(self) -> SearchInput:
-        return self.query_one(SearchInput)
+        return self._input
 
     @property
     def is_open(self) -> bool:
         return self.has_class("-open")
 
     def open(self) -> None:
+        self.mount_hidden()
         self.add_class("-open")
         self.input.focus()
 
@@ -87,4 +97,4 @@ class SearchBar(Horizontal):
 
     def set_note(self, note: str, *, error: bool = False) -> None:
         self.set_class(error, "-error")
-        self.query_one("#search-note", Static).update(Text(note, no_wrap=True, overflow="ellipsis"))
+        self._note.update(Text(note, no_wrap=True, overflow="ellipsis"))
