@@ -51,6 +51,9 @@ DEMO_SUBTITLE = "DEMO DATA (sandbox)"
 # How often the connection note's countdown is redrawn.
 NOTE_REFRESH_S = 0.5
 CLOSE_TIMEOUT_S = 2.0
+# How long the start waits for the store's top of the record it opens before showing the record screen anyway
+# (then it shows it as it comes): a local read takes milliseconds; a slow disk must not hold up the screen.
+STORE_TOP_PATIENCE_S = 0.25
 # The collector is held off while the app starts (tui/startup_gc.py) until the first screen is painted, or this long.
 GC_HELD_AT_MOST_S = 3.0
 # Record sessions kept in memory: reopening one of these paints at once and makes no call.
@@ -223,12 +226,16 @@ class CrmEmailsApp(App[None]):
         await self._enter_scope(keep_recent=False)
         if self.start is not None:
             module, record_id = self.start
-            if self.store is None:
-                # No store to read first: page one is asked with the name, and the record screen joins it.
-                session = self.record_session(Record(module, record_id))
+            # With the name: the store's top (or, with no store, Zoho's page one) is read meanwhile, so the record
+            # screen draws its rows in its first frame (the screen's own read joins this one).
+            session = self.record_session(Record(module, record_id))
+            if session.keeper is not None:
+                session.restore_early(session.feed())
+            elif self.store is None:
                 session.load_early(session.feed())
             record = await self.named_record(module, record_id)
             if record is not None:
+                await session.early_restore_read(session.feed(), STORE_TOP_PATIENCE_S)
                 self.open_record(record)
         else:
             from tui.screens.picker import PickerScreen  # here, not at start: a record opened directly never needs it

@@ -334,3 +334,44 @@ async def test_a_search_hit_below_a_stored_lists_top_opens_on_that_email(tmp_pat
         await wait_until(pilot, lambda: isinstance(app.screen, RecordScreen) and app.screen.record.id == LEAD_MAIN[1])
         screen = await record_screen(pilot)
         assert screen.email_list.cursor_email.message_id == hit and screen.detail_view.message_id == hit
+
+
+async def test_a_stored_record_is_read_with_its_name_and_drawn_in_the_screens_first_frame(tmp_path, monkeypatch):
+    listed = await read_and_quit(tmp_path, pages=25)  # 250: more than the top read for the first paint
+    listed_at_mount: list[int] = []
+    on_mount = RecordScreen.on_mount
+
+    def counting_mount(self):
+        listed_at_mount.append(self.feed.known)
+        return on_mount(self)
+
+    monkeypatch.setattr(RecordScreen, "on_mount", counting_mount)
+    app, sandbox = make_demo_app(start=LEAD_MAIN, state_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await record_screen(pilot)
+        assert listed_at_mount == [250]  # the store's top and the count of the rest, before the screen mounted
+        assert row_ids(screen) == listed
+        assert len(list_calls(sandbox)) == 1 and list_calls(sandbox)[0].params.get("index") is None  # the sync
+
+
+async def test_a_stored_top_still_being_read_when_the_screen_shows_is_joined(tmp_path, monkeypatch):
+    listed = await read_and_quit(tmp_path, pages=3)
+    released = asyncio.Event()
+    load = RecordKeeper.load
+
+    async def slow_load(self, *args, **kwargs):
+        await released.wait()
+        return await load(self, *args, **kwargs)
+
+    monkeypatch.setattr(RecordKeeper, "load", slow_load)
+    monkeypatch.setattr("tui.app.STORE_TOP_PATIENCE_S", 0.0)  # the screen shows while the store's top is read
+    app, sandbox = make_demo_app(start=LEAD_MAIN, state_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, RecordScreen), "the record screen")
+        screen = app.screen
+        await pilot.pause()
+        assert screen.email_list.count == 0 and not list_calls(sandbox)  # no page asked while the store is read
+        released.set()
+        screen = await record_screen(pilot)
+        assert row_ids(screen) == listed and app.bugs == 0
+        assert len(list_calls(sandbox)) == 1 and list_calls(sandbox)[0].params.get("index") is None  # the sync

@@ -256,7 +256,8 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, StyledAtMount, Scree
     def _resume(self, feed: EmailFeed) -> None:
         """A list not looked at yet (from the store, then synced; or its first page), or one whose wait for
         a retry was cut short by closing the screen: go on."""
-        if self.session.keeper is not None and (not feed.restored or feed.stored_rest):
+        session = self.session
+        if session.keeper is not None and (not feed.restored or feed.stored_rest or session.restoring_early(feed)):
             self._start(feed, self._open_list(feed))
         elif not feed.pages or feed.waiting:
             self._load(feed)
@@ -271,6 +272,8 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, StyledAtMount, Scree
             if restored:
                 self.post_message(PageLoaded(feed, feed.emails[: EMAILS_PER_PAGE * 3]))
             if feed.stored_rest:
+                if restored:
+                    await self._painted()  # the top first: reading the rest holds the GIL for a while
                 await self.session.restore_rest(feed)
                 self.post_message(FeedChanged(feed))
                 restored = True
@@ -291,6 +294,12 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, StyledAtMount, Scree
             self.post_message(FeedRefreshed(feed, result))
         else:
             self.post_message(FeedChanged(feed))
+
+    async def _painted(self) -> None:
+        """Until the screen has drawn what was posted to it before this call."""
+        painted = asyncio.get_running_loop().create_future()
+        self.call_after_refresh(lambda: painted.done() or painted.set_result(None))
+        await painted
 
     def _show_progress(self) -> None:
         """The end of the list, its empty-state line, the error box, and the status line."""

@@ -80,8 +80,10 @@ class RecordSession:
         self.details: Recent[str, EmailDetail | None] = Recent(DETAIL_CACHE_SIZE)
         self._reading: dict[str, asyncio.Future[EmailDetail | None]] = {}
         self._wakers: dict[EmailFilter, Wakeable] = {}
-        # Page one asked before a screen shows the list (with the record's name, at start): a screen's load joins it.
+        # Page one asked, or the store's top read, before a screen shows the list (with the record's name, at
+        # start): the screen's load or restore joins it.
         self._early: dict[EmailFilter, asyncio.Task[list[Email] | None]] = {}
+        self._early_restore: dict[EmailFilter, asyncio.Task[bool]] = {}
         self.detail_pause = Quiet(clock, detail_pause)
         self._wanted: Email | None = None
         self.threads: dict[str, str] = {}  # message id -> thread id, of each detail read (or stored)
@@ -125,8 +127,32 @@ class RecordSession:
             feed = self.feeds[key] = EmailFeed(key)
         return feed
 
+    def restore_early(self, feed: EmailFeed) -> None:
+        """Read `feed`'s top from the store now, before a screen shows it (at start, with the record's name):
+        the record screen draws it in its first frame. The screen's `restore` joins it."""
+        if self.keeper is not None and not feed.restored and feed.filter not in self._early_restore:
+            self._early_restore[feed.filter] = asyncio.ensure_future(self._restore(feed))
+
+    async def early_restore_read(self, feed: EmailFeed, patience: float) -> None:
+        """Wait at most `patience` seconds for the store's top of `feed` read early: a local read takes
+        milliseconds, and the screen shown after it draws its rows in its first frame, not an empty list first."""
+        early = self._early_restore.get(feed.filter)
+        if early is not None:
+            await asyncio.wait({early}, timeout=patience)
+
+    def restoring_early(self, feed: EmailFeed) -> bool:
+        """The store's top of `feed` was read early (`restore_early`) and no `restore` has taken it yet."""
+        return feed.filter in self._early_restore
+
     async def restore(self, feed: EmailFeed) -> bool:
-        """Fill `feed` from the store the first time it is used; True when the store had it."""
+        """Fill `feed` from the store the first time it is used; True when the store had it (also when the
+        store's top was read early, `restore_early`)."""
+        early = self._early_restore.pop(feed.filter, None)
+        if early is not None:
+            return await asyncio.shield(early)  # its screen closing leaves the rows to land in the feed
+        return await self._restore(feed)
+
+    async def _restore(self, feed: EmailFeed) -> bool:
         if feed.restored or self.keeper is None:
             return False
         feed.restored = True

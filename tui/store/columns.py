@@ -10,9 +10,10 @@ from __future__ import annotations
 import json
 import re
 import zlib
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
+
+import msgspec
 
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _LINKED_TEXT = re.compile(r"\[([^\[\]\n]*)\]\[\d+\]")  # "[report][1]": the app's reference link
@@ -82,8 +83,7 @@ def people_text(value: Any) -> str | None:
     return ", ".join(parts) or None
 
 
-@dataclass(frozen=True, slots=True)
-class ItemColumns:
+class ItemColumns(msgspec.Struct, frozen=True):
     """The columns of one list item (message_id is the key; everything else may be None)."""
 
     message_id: str

@@ -28,6 +28,8 @@ from datetime import tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import msgspec
+
 from tui.store import files
 from tui.store.columns import ItemColumns, body_text, item_columns, pack, unpack
 from tui.store.marks import MARK_STATES, Mark, one_line_note
@@ -61,8 +63,7 @@ class StoreError(Exception):
         self.message = message
 
 
-@dataclass(frozen=True, slots=True)
-class Scope:
+class Scope(msgspec.Struct, frozen=True):
     """A profile + org (or the demo): stored emails of one scope never show in another."""
 
     id: int
@@ -72,8 +73,7 @@ class Scope:
     demo: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class FeedState:
+class FeedState(msgspec.Struct, frozen=True):
     """The paging state of a stored feed.
 
     `next_index` is where the next page at the bottom starts (None with `more`:
@@ -92,8 +92,7 @@ class FeedState:
     count: int  # emails in the feed
 
 
-@dataclass(frozen=True, slots=True)
-class StoredRows:
+class StoredRows(msgspec.Struct, frozen=True):
     """Rows of a stored feed as the store keeps them: (message_id, list item as JSON text), in order."""
 
     rows: list[tuple[str, str]]
@@ -102,8 +101,7 @@ class StoredRows:
     last: int | None  # the position of the last row read: the rest of the feed is below it
 
 
-@dataclass(frozen=True, slots=True)
-class StoredFeed:
+class StoredFeed(msgspec.Struct, frozen=True):
     """A feed as stored: the raw list items in Zoho's order (newest first), and its paging state."""
 
     items: list[dict[str, Any]]
@@ -122,8 +120,7 @@ class StoredFeed:
         return self.state.complete
 
 
-@dataclass(frozen=True, slots=True)
-class MergeResult:
+class MergeResult(msgspec.Struct, frozen=True):
     new: int  # emails that were not in the feed, now on top
     updated: int  # emails already in the feed, updated in place
     overlapped: bool  # the batch met what was stored: stop reading pages
@@ -147,24 +144,21 @@ class SearchHit:
         return self.sender_name or self.sender_address or ""
 
 
-@dataclass(frozen=True, slots=True)
-class SearchResult:
+class SearchResult(msgspec.Struct, frozen=True):
     hits: list[SearchHit]
     total: int  # matches, also those `limit` cut
     stored: int  # emails searched: the feed's, the record's or the scopes' ("k of N stored")
     query: Query
 
 
-@dataclass(frozen=True, slots=True)
-class ScopeStats:
+class ScopeStats(msgspec.Struct, frozen=True):
     scope: Scope
     records: int
     emails: int
     bodies: int
 
 
-@dataclass(frozen=True, slots=True)
-class StoreStats:
+class StoreStats(msgspec.Struct, frozen=True):
     path: Path
     size: int  # bytes of the database and its WAL
     scopes: int
