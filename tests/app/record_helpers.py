@@ -84,6 +84,19 @@ def demo(start: tuple[str, str], tmp_path, **kw):
     return make_demo_app(start=start, state_dir=tmp_path, **kw)
 
 
+def listed_at_mount(monkeypatch) -> list[int]:
+    """How many emails each record screen's list held when it mounted (what its first frame can draw)."""
+    counts: list[int] = []
+    on_mount = RecordScreen.on_mount
+
+    def counting_mount(self: RecordScreen) -> None:
+        counts.append(self.feed.known)
+        return on_mount(self)
+
+    monkeypatch.setattr(RecordScreen, "on_mount", counting_mount)
+    return counts
+
+
 def row_ids(screen: RecordScreen) -> list[str]:
     return [e.message_id for e in screen.email_list.emails]
 

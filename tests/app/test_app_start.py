@@ -9,7 +9,7 @@ import pytest
 from textual.widgets import Static
 
 from tests.app.helpers import TestApp, failing_connect, make_demo_app, settle, wait_for_screen
-from tests.app.record_helpers import wait_until
+from tests.app.record_helpers import listed_at_mount, wait_until
 from tui.app import DEMO_SUBTITLE, CrmEmailsApp
 from tui.sandbox.data import CUSTOM_MAIN, LEAD_MAIN
 from tui.screens.auth_problem import AuthProblemScreen
@@ -342,19 +342,12 @@ def test_the_collector_is_left_off_when_something_else_turned_it_off():
 
 async def test_page_one_is_asked_with_the_records_name_and_drawn_with_the_screen(tmp_path, monkeypatch):
     """No store to read first: the first frame of the record screen has its rows (no empty frame, no round trip)."""
-    listed_at_mount: list[int] = []
-    on_mount = RecordScreen.on_mount
-
-    def counting_mount(self):
-        listed_at_mount.append(self.feed.count)
-        return on_mount(self)
-
-    monkeypatch.setattr(RecordScreen, "on_mount", counting_mount)
+    listed = listed_at_mount(monkeypatch)
     app, sandbox = make_demo_app(start=LEAD_MAIN, state_dir=tmp_path, use_store=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, RecordScreen), "the record screen")
         await settle(pilot)
-        assert listed_at_mount == [10]
+        assert listed == [10]
         firsts = [c for c in sandbox.calls if c.path.endswith("/Emails") and c.params.get("index") is None]
         assert len(firsts) == 1
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from tests.app.helpers import TestApp, make_demo_app, settle, type_text, wait_for_screen, wait_until
-from tests.app.record_helpers import list_calls, read_and_quit, record_screen, row_ids
+from tests.app.record_helpers import list_calls, listed_at_mount, read_and_quit, record_screen, row_ids
 from tui.sandbox.data import CONTACT_HOSTILE, LEAD_BULK, LEAD_MAIN
 from tui.screens.record import RecordScreen
 from tui.screens.search import SearchScreen
@@ -338,18 +338,11 @@ async def test_a_search_hit_below_a_stored_lists_top_opens_on_that_email(tmp_pat
 
 async def test_a_stored_record_is_read_with_its_name_and_drawn_in_the_screens_first_frame(tmp_path, monkeypatch):
     listed = await read_and_quit(tmp_path, pages=25)  # 250: more than the top read for the first paint
-    listed_at_mount: list[int] = []
-    on_mount = RecordScreen.on_mount
-
-    def counting_mount(self):
-        listed_at_mount.append(self.feed.known)
-        return on_mount(self)
-
-    monkeypatch.setattr(RecordScreen, "on_mount", counting_mount)
+    at_mount = listed_at_mount(monkeypatch)
     app, sandbox = make_demo_app(start=LEAD_MAIN, state_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await record_screen(pilot)
-        assert listed_at_mount == [250]  # the store's top and the count of the rest, before the screen mounted
+        assert at_mount == [250]  # the store's top and the count of the rest, before the screen mounted
         assert row_ids(screen) == listed
         assert len(list_calls(sandbox)) == 1 and list_calls(sandbox)[0].params.get("index") is None  # the sync
 
