@@ -461,6 +461,11 @@ class CrmEmailsApp(App[None]):
             self._store_later = asyncio.get_running_loop().create_future()
             self.call_after_refresh(self._open_store_later, self._store_later)
 
+    @property
+    def store_opening(self) -> bool:
+        """A store kept in memory is still to open (or opening): what needs it waits, and says so."""
+        return self._store_due or (self._store_later is not None and not self._store_later.done())
+
     async def store_when_open(self) -> StoreThread | None:
         """The store, once a store kept in memory has opened (at once if it has not started to)."""
         if self._store_due:

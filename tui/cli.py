@@ -363,6 +363,13 @@ def run_app(args: argparse.Namespace) -> int:
     from tui import startup_gc
 
     startup_gc.hold()  # until the first screen is painted: see tui/startup_gc.py
+    try:
+        return _run_app(args)
+    finally:
+        startup_gc.release()  # the app never painted (a usage error, a crash): on again all the same
+
+
+def _run_app(args: argparse.Namespace) -> int:
     start = parse_target(args.target)
     if args.demo:
         from tui.connect import demo_client

@@ -8,6 +8,9 @@ app), though none is garbage. So `hold()` turns it off before the app's imports,
 permanent generation (`gc.freeze`, meant for long-lived start-up objects) and turns it
 back on: later passes, during an hour of triage, scan only what was made since.
 Textual pauses the collector the same way while it scrolls (`PAUSE_GC_ON_SCROLL`).
+The cost: cyclic garbage made while starting (some 5,000 small objects, measured) is
+frozen with the rest and never freed; a full pass to free it first would cost the 20-37
+ms this saves.
 """
 
 from __future__ import annotations

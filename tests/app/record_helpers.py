@@ -6,6 +6,7 @@ rows show "Nov 20 06:44", never a year), so snapshots do not age.
 
 from __future__ import annotations
 
+import asyncio
 from textual import events
 from textual.pilot import Pilot
 
@@ -82,6 +83,22 @@ async def open_type_filter(pilot: Pilot) -> None:
 
 def demo(start: tuple[str, str], tmp_path, **kw):
     return make_demo_app(start=start, state_dir=tmp_path, **kw)
+
+
+def hold_page_one(monkeypatch, record_id: str | None = None) -> asyncio.Event:
+    """Page one (of `record_id`, or of any record) is answered only once the event returned is set."""
+    from tui.zoho.client import ZohoClient
+
+    released = asyncio.Event()
+    list_emails = ZohoClient.list_emails
+
+    async def held(self, module, record, **kwargs):
+        if kwargs.get("index") is None and record_id in (None, record):
+            await released.wait()
+        return await list_emails(self, module, record, **kwargs)
+
+    monkeypatch.setattr(ZohoClient, "list_emails", held)
+    return released
 
 
 def listed_at_mount(monkeypatch) -> list[int]:

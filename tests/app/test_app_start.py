@@ -9,7 +9,7 @@ import pytest
 from textual.widgets import Static
 
 from tests.app.helpers import TestApp, failing_connect, make_demo_app, settle, wait_for_screen
-from tests.app.record_helpers import listed_at_mount, wait_until
+from tests.app.record_helpers import hold_page_one, listed_at_mount, wait_until
 from tui.app import DEMO_SUBTITLE, CrmEmailsApp
 from tui.sandbox.data import CUSTOM_MAIN, LEAD_MAIN
 from tui.screens.auth_problem import AuthProblemScreen
@@ -353,15 +353,7 @@ async def test_page_one_is_asked_with_the_records_name_and_drawn_with_the_screen
 
 
 async def test_a_page_one_still_out_when_the_screen_shows_is_joined_not_asked_again(tmp_path, monkeypatch):
-    released = asyncio.Event()
-    list_emails = ZohoClient.list_emails
-
-    async def slow_first_page(self, *args, **kwargs):
-        if kwargs.get("index") is None:
-            await released.wait()
-        return await list_emails(self, *args, **kwargs)
-
-    monkeypatch.setattr(ZohoClient, "list_emails", slow_first_page)
+    released = hold_page_one(monkeypatch)
     app, sandbox = make_demo_app(start=LEAD_MAIN, state_dir=tmp_path, use_store=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, RecordScreen), "the record screen")
@@ -374,3 +366,82 @@ async def test_a_page_one_still_out_when_the_screen_shows_is_joined_not_asked_ag
         firsts = [c for c in sandbox.calls if c.path.endswith("/Emails") and c.params.get("index") is None]
         assert len(firsts) == 1 and app.bugs == 0
         assert screen.email_list.count == screen.feed.count >= 20  # and the pages after it, as always at 80×24
+
+
+async def test_page_one_asked_early_is_tried_once_when_its_screen_is_gone(tmp_path, monkeypatch):
+    """Offline at start, then another record: the first record's page one is not retried with nobody to see it."""
+    from tui.sandbox.data import LEAD_TEN
+    from tui.zoho.models import Record
+
+    tries: list[int] = []
+    list_emails = ZohoClient.list_emails
+
+    async def offline_for_main(self, module, record_id, **kwargs):
+        if record_id == LEAD_MAIN[1] and kwargs.get("index") is None:
+            tries.append(1)
+            raise NetworkError("offline")
+        return await list_emails(self, module, record_id, **kwargs)
+
+    monkeypatch.setattr(ZohoClient, "list_emails", offline_for_main)
+    app, _ = make_demo_app(start=LEAD_MAIN, state_dir=tmp_path, use_store=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, RecordScreen) and app.screen.is_mounted and bool(tries),
+                         "the first try")
+        first = app.screen
+        app.open_record(Record(*LEAD_TEN))
+        await wait_until(pilot, lambda: app.screen is not first and isinstance(app.screen, RecordScreen), "another record")
+        at_close = len(tries)
+        for _ in range(40):  # twenty minutes of backoff, had anything been left waiting
+            await app.virtual_clock.advance(30)
+            await asyncio.sleep(0.01)
+        assert len(tries) == at_close
+
+
+async def test_a_record_reopened_while_its_early_page_one_is_out_shows_it_when_it_lands(tmp_path, monkeypatch):
+    from tui.sandbox.data import LEAD_TEN
+    from tui.zoho.models import Record
+
+    released = hold_page_one(monkeypatch, LEAD_MAIN[1])
+    app, _ = make_demo_app(start=LEAD_MAIN, state_dir=tmp_path, use_store=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, RecordScreen) and app.screen.is_mounted, "the record screen")
+        first = app.screen
+        app.open_record(Record(*LEAD_TEN))
+        await wait_until(pilot, lambda: app.screen is not first and isinstance(app.screen, RecordScreen), "another record")
+        other = app.screen
+        await wait_until(pilot, lambda: other.is_mounted and other.email_list.count > 0, "its rows")
+        app.open_record(first.record)
+        await wait_until(pilot, lambda: isinstance(app.screen, RecordScreen) and app.screen.record.id == LEAD_MAIN[1],
+                         "the first record again")
+        again = app.screen
+        released.set()
+        await wait_until(pilot, lambda: again.is_mounted and again.email_list.count >= 10, "its page one on screen")
+        await settle(pilot)
+        assert again.email_list.count == again.feed.count and app.bugs == 0
+
+
+@pytest.mark.parametrize("record", ["LEAD_ONE", "LEAD_TEN"])
+async def test_a_small_record_whose_page_one_came_before_its_screen_is_a_recent_record(tmp_path, record):
+    """Page one can land before the record's screen mounts (asked with its name): no page is loaded after it, and
+    the record is remembered all the same."""
+    from tui.sandbox import data
+
+    target = getattr(data, record)
+    app, _ = make_demo_app(start=target, state_dir=tmp_path, use_store=False)
+    async with app.run_test(size=(100, 60)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, RecordScreen), "the record screen")
+        await settle(pilot)
+        assert [(r.module, r.id) for r in app.recent_records] == [target]
+
+
+def test_the_collector_is_on_again_when_the_app_never_starts():
+    import gc
+
+    from tui import cli, startup_gc
+
+    try:
+        assert cli.main(["not a record"]) == 2  # a usage error, before anything is painted
+        assert gc.isenabled() and not startup_gc.held()
+    finally:
+        gc.unfreeze()
+        gc.enable()

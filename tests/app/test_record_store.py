@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from tests.app.helpers import TestApp, make_demo_app, settle, type_text, wait_for_screen, wait_until
-from tests.app.record_helpers import list_calls, listed_at_mount, read_and_quit, record_screen, row_ids
+from tests.app.record_helpers import hold_page_one, list_calls, listed_at_mount, read_and_quit, record_screen, row_ids
 from tui.sandbox.data import CONTACT_HOSTILE, LEAD_BULK, LEAD_MAIN
 from tui.screens.record import RecordScreen
 from tui.screens.search import SearchScreen
@@ -368,3 +368,43 @@ async def test_a_stored_top_still_being_read_when_the_screen_shows_is_joined(tmp
         screen = await record_screen(pilot)
         assert row_ids(screen) == listed and app.bugs == 0
         assert len(list_calls(sandbox)) == 1 and list_calls(sandbox)[0].params.get("index") is None  # the sync
+
+
+async def test_a_search_typed_before_a_store_in_memory_opened_runs_once_it_has(tmp_path, monkeypatch):
+    released = hold_page_one(monkeypatch)
+    app, _ = make_demo_app(start=LEAD_MAIN, state_dir=tmp_path, use_store=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, RecordScreen) and app.screen.is_mounted, "the screen")
+        screen = app.screen
+        await pilot.press("slash", "a")
+        await pilot.pause()
+        assert "Opening the local store" in str(screen.search_bar._note.render())
+        released.set()
+        await wait_until(pilot, lambda: screen.session.keeper is not None, "the store in memory")
+        await settle(pilot)
+        assert "off" not in str(screen.search_bar._note.render()) and screen._found is not None
+
+
+async def test_search_every_record_waits_for_the_scope_of_a_store_in_memory(tmp_path, monkeypatch):
+    import tui.app
+
+    gate = asyncio.Event()
+    org_key = tui.app.CrmEmailsApp._org_key_for_store
+
+    async def slow_org(self):
+        await gate.wait()  # stands for the org asked of a slow Zoho
+        return await org_key(self)
+
+    monkeypatch.setattr(tui.app.CrmEmailsApp, "_org_key_for_store", slow_org)
+    app, _ = make_demo_app(start=LEAD_MAIN, state_dir=tmp_path, use_store=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, RecordScreen), "the record screen")
+        await wait_until(pilot, lambda: app.store is not None, "the store, before its scope")
+        app.action_search_everywhere()
+        await wait_until(pilot, lambda: isinstance(app.screen, SearchScreen) and app.screen.is_mounted, "search")
+        search = app.screen
+        await pilot.pause()
+        assert "Opening the local store" in str(search.query_one("#search-summary").render())
+        gate.set()
+        await settle(pilot)
+        assert "off" not in str(search.query_one("#search-summary").render()) and app.scope is not None

@@ -367,14 +367,21 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, StyledAtMount, Scree
             # The table is hidden while its list is empty (a filter just switched), and Textual takes the focus
             # from a hidden widget: with rows again, nothing else having it, it is the list's again.
             (email_list.conversations if email_list.conversations_on else email_list.table).focus()
+        if feed.pages and feed.error is None and feed.filter == EmailFilter():
+            self._opened_for_good()  # also when its first page came before the screen (no PageLoaded then)
         if feed.pages or feed.error is not None:
             self.crm.shown()  # the record is on screen: what waits for that may start
 
     def store_opened(self) -> None:
-        """The store opened after this screen (one in memory opens after the first paint): its marks and how the
-        list stands with it."""
+        """The store opened after this screen (one in memory opens after the first paint): its marks, how the
+        list stands with it, and a search typed meanwhile."""
         self._load_marks()
         self._show_progress()
+        bar = self.search_bar
+        if bar.is_open:
+            bar.set_note("")
+            if bar.input.value.strip():
+                self._search(bar.input.value)
 
     def _sync_note(self, feed: EmailFeed) -> str:
         """How the list stands with Zoho when it is kept in the store: "synced 12:04 · 3 new",
@@ -528,7 +535,9 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, StyledAtMount, Scree
         self.leave_conversations()  # a search shows its hits in the flat list
         bar = self.search_bar
         bar.open()
-        if self.session.keeper is None or not self.session.keeper.working:
+        if self.session.keeper is None and self.crm.store_opening:
+            bar.set_note("Opening the local store…")  # one in memory opens after the first paint: the search follows
+        elif self.session.keeper is None or not self.session.keeper.working:
             reason = self.crm.store.failed if self.crm.store is not None and self.crm.store.failed else None
             bar.set_note(f"Search needs the local store, which is off{': ' + reason if reason else ''}.", error=True)
         elif bar.input.value.strip():
@@ -569,6 +578,9 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, StyledAtMount, Scree
             bar.set_note(message.problem, error=True)
             return
         found = message.found
+        if found is None and self.crm.store_opening:
+            bar.set_note("Opening the local store…")  # the search is run again once it is open (`store_opened`)
+            return
         if found is None:
             bar.set_note("Search needs the local store, which is off.", error=True)
             return

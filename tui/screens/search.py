@@ -108,7 +108,8 @@ class SearchScreen(OnCrmApp, Screen[None]):
     @guarded
     def on_mount(self) -> None:
         self.query_one("#everywhere", Input).focus()
-        if self.crm.store is None:
+        if self.crm.store_opening:
+            self._say("Opening the local store…")
             self._open_store()  # one kept in memory opens after the first paint: it may not have yet
         else:
             self._ready()

@@ -215,7 +215,9 @@ class RecordSession:
         """Ask page one of `feed` now, before any screen shows it (at start, with the record's name: one round
         trip before the first paint, not two). The screen's first `load_more` joins it."""
         if feed.filter not in self._early and not feed.pages and not feed.paging:
-            self._early[feed.filter] = asyncio.ensure_future(self._load_more(feed, None))
+            # One try: a failure is left on the feed with its retry time, for the screen's load to wait out (no
+            # screen, no more calls: the person may be gone to another record before it shows).
+            self._early[feed.filter] = asyncio.ensure_future(self._load_more(feed, None, once=True))
 
     def loading_early(self, feed: EmailFeed) -> bool:
         """Page one of `feed` is out, asked by `load_early`: a load joins it."""
@@ -229,15 +231,18 @@ class RecordSession:
         telling `on_wait` each time; others stay on the feed for R. Cancel-safe: the feed is
         left as it was, with no request out. Page one asked early (`load_early`) is joined, not asked again.
         """
-        early = self._early.pop(feed.filter, None)
+        early = self._early.get(feed.filter)
         if early is not None and not early.done():
-            # Shielded: the joiner going (its screen closed) leaves the page to land in the feed.
+            # Shielded, and kept until it is done: the joiner going (its screen closed) leaves the page to land in
+            # the feed, and the record's next screen joins it again.
             return await asyncio.shield(early)
-        if early is not None and not early.cancelled() and early.exception() is not None:
-            raise early.exception()  # type: ignore[misc]  # a bug in it: told to whoever loads next
+        if early is not None:
+            del self._early[feed.filter]
+            if not early.cancelled() and early.exception() is not None:
+                raise early.exception()  # type: ignore[misc]  # a bug in it: told to whoever loads next
         return await self._load_more(feed, on_wait)
 
-    async def _load_more(self, feed: EmailFeed, on_wait: OnWait | None) -> list[Email] | None:
+    async def _load_more(self, feed: EmailFeed, on_wait: OnWait | None, *, once: bool = False) -> list[Email] | None:
         if not (feed.more and feed.stopped is None) or feed.paging:
             return None
         if feed.error is not None and feed.retry_at is None:
@@ -255,7 +260,7 @@ class RecordSession:
                         # A stored next_index Zoho no longer knows: walk again from the top, skipping what is listed.
                         feed.restart_walk()
                         continue
-                    if not self._wait_after(feed, error, on_wait):
+                    if not self._wait_after(feed, error, on_wait) or once:
                         return None
                     continue
                 feed.succeeded()

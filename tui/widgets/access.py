@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, cast
 from textual.events import ScreenResume
 from textual.screen import Screen
 
+from tui.widgets.guard import guarded
+
 if TYPE_CHECKING:
     from tui.app import CrmEmailsApp
 
@@ -34,6 +36,7 @@ class StyledAtMount:
 
     _resumed = False
 
+    @guarded
     def on_screen_resume(self, event: ScreenResume) -> None:
         if not self._resumed:
             self._resumed = True
