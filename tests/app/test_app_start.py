@@ -391,9 +391,7 @@ async def test_page_one_asked_early_is_tried_once_when_its_screen_is_gone(tmp_pa
         app.open_record(Record(*LEAD_TEN))
         await wait_until(pilot, lambda: app.screen is not first and isinstance(app.screen, RecordScreen), "another record")
         at_close = len(tries)
-        for _ in range(40):  # twenty minutes of backoff, had anything been left waiting
-            await app.virtual_clock.advance(30)
-            await asyncio.sleep(0.01)
+        await app.virtual_clock.run_until_idle(horizon=20 * 60)  # twenty minutes of backoff, had any been left
         assert len(tries) == at_close
 
 
