@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from textual.command import Provider
 
     from tui.session.record import RecordSession
-    from tui.store.store import Scope
+    from tui.store.store import Scope, Store
     from tui.zoho.client import ConnectionEvent, ZohoClient
 
 Connect = Callable[[], Awaitable["ZohoClient"]]
@@ -444,8 +444,13 @@ class CrmEmailsApp(App[None]):
             return
         scope = self.scope
         if keep_recent:
-            for record in reversed(self.recent_records):
-                self._keep_recent(record, scope)
+            opened = list(reversed(self.recent_records))  # oldest first: the last written is the most recent
+
+            def keep(store: Store) -> None:
+                for record in opened:
+                    store.remember_record(scope, record.module, record.id, record.name, record.detail, opened=True)
+
+            await self.store.run(keep)
             return
         recent = await self.store.run(lambda store: store.recent_records(scope, RECENT_KEPT))
         self.recent_records = recent or []
@@ -457,9 +462,14 @@ class CrmEmailsApp(App[None]):
         if startup_gc.held():
             self.call_after_refresh(startup_gc.release)
         if self._store_due:
+            self.call_after_refresh(self._store_now)
+
+    def _store_now(self) -> None:
+        """Open the store kept in memory, unless it is opening or open already."""
+        if self._store_due:
             self._store_due = False
             self._store_later = asyncio.get_running_loop().create_future()
-            self.call_after_refresh(self._open_store_later, self._store_later)
+            self._open_store_later(self._store_later)
 
     @property
     def store_opening(self) -> bool:
@@ -468,10 +478,7 @@ class CrmEmailsApp(App[None]):
 
     async def store_when_open(self) -> StoreThread | None:
         """The store, once a store kept in memory has opened (at once if it has not started to)."""
-        if self._store_due:
-            self._store_due = False
-            self._store_later = asyncio.get_running_loop().create_future()
-            self._open_store_later(self._store_later)
+        self._store_now()
         if self._store_later is not None:
             await asyncio.shield(self._store_later)
         return self.store

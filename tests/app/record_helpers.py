@@ -101,6 +101,22 @@ def hold_page_one(monkeypatch, record_id: str | None = None) -> asyncio.Event:
     return released
 
 
+def hold_store_top(monkeypatch) -> asyncio.Event:
+    """The store's top of a list is read only once the event returned is set; the start does not wait for it."""
+    from tui.session.keeper import RecordKeeper
+
+    released = asyncio.Event()
+    load = RecordKeeper.load
+
+    async def held(self, *args, **kwargs):
+        await released.wait()
+        return await load(self, *args, **kwargs)
+
+    monkeypatch.setattr(RecordKeeper, "load", held)
+    monkeypatch.setattr("tui.app.STORE_TOP_PATIENCE_S", 0.0)
+    return released
+
+
 def listed_at_mount(monkeypatch) -> list[int]:
     """How many emails each record screen's list held when it mounted (what its first frame can draw)."""
     counts: list[int] = []

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from tests.app.helpers import TestApp, make_demo_app, settle, type_text, wait_for_screen, wait_until
-from tests.app.record_helpers import hold_page_one, list_calls, listed_at_mount, read_and_quit, record_screen, row_ids
+from tests.app.record_helpers import hold_page_one, hold_store_top, list_calls, listed_at_mount, read_and_quit, record_screen, row_ids
 from tui.sandbox.data import CONTACT_HOSTILE, LEAD_BULK, LEAD_MAIN
 from tui.screens.record import RecordScreen
 from tui.screens.search import SearchScreen
@@ -349,15 +349,7 @@ async def test_a_stored_record_is_read_with_its_name_and_drawn_in_the_screens_fi
 
 async def test_a_stored_top_still_being_read_when_the_screen_shows_is_joined(tmp_path, monkeypatch):
     listed = await read_and_quit(tmp_path, pages=3)
-    released = asyncio.Event()
-    load = RecordKeeper.load
-
-    async def slow_load(self, *args, **kwargs):
-        await released.wait()
-        return await load(self, *args, **kwargs)
-
-    monkeypatch.setattr(RecordKeeper, "load", slow_load)
-    monkeypatch.setattr("tui.app.STORE_TOP_PATIENCE_S", 0.0)  # the screen shows while the store's top is read
+    released = hold_store_top(monkeypatch)  # the screen shows while the store's top is read
     app, sandbox = make_demo_app(start=LEAD_MAIN, state_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, RecordScreen), "the record screen")
@@ -408,3 +400,21 @@ async def test_search_every_record_waits_for_the_scope_of_a_store_in_memory(tmp_
         gate.set()
         await settle(pilot)
         assert "off" not in str(search.query_one("#search-summary").render()) and app.scope is not None
+
+
+async def test_a_stored_record_left_while_its_top_is_read_is_synced_when_opened_again(tmp_path, monkeypatch):
+    listed = await read_and_quit(tmp_path, pages=3)
+    released = hold_store_top(monkeypatch)  # the screen shows while the store's top is read
+    app, sandbox = make_demo_app(start=LEAD_MAIN, state_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, RecordScreen) and app.screen.is_mounted, "the record")
+        first = app.screen
+        app.open_record(Record(*LEAD_BULK))  # gone to another record before the store's top came
+        await wait_until(pilot, lambda: app.screen is not first and app.screen.is_mounted, "another record")
+        released.set()
+        await record_screen(pilot)
+        app.open_record(first.record)
+        screen = await record_screen(pilot)
+        assert screen.record.id == LEAD_MAIN[1] and row_ids(screen) == listed and app.bugs == 0
+        main_calls = [c.params for c in list_calls(sandbox) if LEAD_MAIN[1] in c.path]
+        assert [p.get("index") for p in main_calls] == [None]  # its sync, nothing paged on

@@ -147,9 +147,13 @@ class RecordSession:
     async def restore(self, feed: EmailFeed) -> bool:
         """Fill `feed` from the store the first time it is used; True when the store had it (also when the
         store's top was read early, `restore_early`)."""
-        early = self._early_restore.pop(feed.filter, None)
+        early = self._early_restore.get(feed.filter)
         if early is not None:
-            return await asyncio.shield(early)  # its screen closing leaves the rows to land in the feed
+            # Shielded, and kept until a joiner has it: its screen closing leaves the rows to land in the feed,
+            # and the record's next screen takes them as restored (not as a list to page on from Zoho).
+            restored = await asyncio.shield(early)
+            self._early_restore.pop(feed.filter, None)
+            return restored
         return await self._restore(feed)
 
     async def _restore(self, feed: EmailFeed) -> bool:
