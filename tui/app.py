@@ -29,7 +29,6 @@ from tui.session.backoff import passing
 from tui.session.clock import Clock, SystemClock
 from tui.session.connection import ConnectionStatus
 from tui.session.directory import OrgDirectory
-from tui.session.keeper import RecordKeeper, StoreThread
 from tui.session.watch import DEFAULT_WATCH_S, Watch
 from tui.widgets.error_panel import BUG_HINT, unexpected
 from tui.zoho.catalog import STANDARD_BY_NAME
@@ -39,6 +38,7 @@ from tui.zoho.models import Record
 if TYPE_CHECKING:
     from textual.command import Provider
 
+    from tui.session.keeper import StoreThread
     from tui.session.record import RecordSession
     from tui.store.store import Scope, Store
     from tui.zoho.client import ConnectionEvent, ZohoClient
@@ -372,7 +372,11 @@ class CrmEmailsApp(App[None]):
         key = (self.profile, self._org_key(), record.module, record.id)
         session = self.sessions.get(key)
         if session is None:
-            keeper = RecordKeeper(self.store, self.scope, record) if self.store and self.scope else None
+            keeper = None
+            if self.store and self.scope:
+                from tui.session.keeper import RecordKeeper
+
+                keeper = RecordKeeper(self.store, self.scope, record)
             session = RecordSession(self.client, record, clock=self.clock, keeper=keeper)
             self.sessions[key] = session
         elif record.name and record != session.record:
@@ -406,6 +410,8 @@ class CrmEmailsApp(App[None]):
 
     async def _open_store(self) -> StoreThread | None:
         """The store, or None (memory only) with a sentence saying why; a file moved aside is said too."""
+        from tui.session.keeper import StoreThread  # here: a store in memory (--no-store) opens after the first paint
+
         try:
             store = await StoreThread.open(self.store_path, on_disk=self.use_store)
         except Exception as error:
@@ -506,6 +512,7 @@ class CrmEmailsApp(App[None]):
         if scope is None:
             return
         from tui.screens.record import RecordScreen
+        from tui.session.keeper import RecordKeeper
 
         for key in list(self.sessions.keys()):
             session = self.sessions.get(key)

@@ -23,19 +23,19 @@ are written only through the keyring, never to a file of the app's own.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import os
 import stat
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
+import msgspec
 import platformdirs
 
+from tui.structs import Partial
 from tui.zoho.catalog import DATA_CENTERS, DEFAULT_DC
 from tui.zoho.errors import HINTS, CredentialsError, UsageError
 from tui.zoho.urls import check_url
@@ -56,17 +56,18 @@ SECRET_ENV = (ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_REFRESH_TOKEN)
 Source = Literal["env", "keyring", "sandbox"]
 
 
-@dataclass(frozen=True)
-class Credentials:
+class Credentials(Partial, frozen=True):
     """A Self Client's credentials and where to use them. Secrets stay out of repr()."""
 
+    HIDDEN = frozenset({"client_secret", "refresh_token", "access_token"})
+
     client_id: str
-    client_secret: str = field(repr=False)
-    refresh_token: str = field(repr=False)
+    client_secret: str
+    refresh_token: str
     dc: str = DEFAULT_DC
     accounts_url: str = ""  # "" = the data center's
     api_domain: str | None = None  # None = the one the token call returns
-    access_token: str | None = field(default=None, repr=False)
+    access_token: str | None = None
     access_token_expires_at: float | None = None
     source: Source = "env"
     profile: str = DEFAULT_PROFILE
@@ -78,7 +79,7 @@ class Credentials:
         if self.dc not in DATA_CENTERS:
             raise UsageError(f"Unknown data center {self.dc!r}: use one of {', '.join(DATA_CENTERS)}.")
         if not self.accounts_url:
-            object.__setattr__(self, "accounts_url", DATA_CENTERS[self.dc].accounts_url)
+            msgspec.structs.force_setattr(self, "accounts_url", DATA_CENTERS[self.dc].accounts_url)
 
     @property
     def default_api_domain(self) -> str:
@@ -281,11 +282,12 @@ TOKEN_CACHE_FOLDER = "crm-emails"
 _TOKEN_FILE_MAX_BYTES = 16 * 1024
 
 
-@dataclass(frozen=True)
-class CachedToken:
+class CachedToken(Partial, frozen=True):
     """An access token kept between launches, and when it stops working."""
 
-    access_token: str = field(repr=False)
+    HIDDEN = frozenset({"access_token"})
+
+    access_token: str
     expires_at: float
     api_domain: str | None
 
@@ -448,7 +450,7 @@ def resolve(
         cached = read_token_cache(creds, env)
         if cached is None:
             return creds
-        return dataclasses.replace(
+        return msgspec.structs.replace(
             creds,
             access_token=cached.access_token,
             access_token_expires_at=cached.expires_at,

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import replace
 
 import pytest
+from msgspec.structs import replace
 from textual.widgets import Static
 
 from tests.app.helpers import TestApp, failing_connect, make_demo_app, settle, wait_for_screen

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import gzip
 import time
-from dataclasses import replace
 
 import pytest
+from msgspec.structs import replace
 
 from tests.support.clock import VirtualClock
 from tui.connect import demo_client, sandbox_credentials, token_source

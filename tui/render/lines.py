@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import replace
 
+import msgspec
 from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
@@ -68,7 +68,7 @@ def body_start_rows(detail: EmailDetail, width: int, length: int) -> list[str]:
     cut = length
     for match in _BLOCK_END.finditer(content, 0, length):
         cut = match.end()
-    lines = body_rows(replace(detail, content=content[:cut]), width)
+    lines = body_rows(msgspec.structs.replace(detail, content=content[:cut]), width)
     if LINKS_HEADING in lines:
         lines = lines[: len(lines) - lines[::-1].index(LINKS_HEADING) - 1]
     while lines and lines[-1].strip():

@@ -10,9 +10,10 @@ trickle...) are named in the same spec, alone or with a value: `gzip-bomb`,
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+import msgspec
 
 from tui.sandbox.misbehaviour import MISBEHAVIOURS
+from tui.structs import Partial
 from tui.zoho.errors import UsageError
 
 FAULT_KINDS = ("429", "500", "drop")
@@ -30,9 +31,10 @@ _SPEC_KEYS: dict[str, tuple[str, type]] = {
 }
 
 
-@dataclass
-class Faults:
+class Faults(Partial):
     """What goes wrong on purpose. Mutable: tests flip `always` on and off mid-run."""
+
+    UNCOMPARED = HIDDEN = frozenset({"_rng"})
 
     latency_ms: int = 0
     rate_429: float = 0.0
@@ -46,8 +48,9 @@ class Faults:
     # Seconds for a Retry-After header on 429s. Off by default: Zoho documents none.
     retry_after: int | None = None
     # Misbehaviours turned on, by name, with their value (tui/sandbox/misbehaviour.py).
-    misbehaviours: dict[str, int] = field(default_factory=dict)
-    _rng: random.Random = field(init=False, repr=False, compare=False)
+    misbehaviours: dict[str, int] = msgspec.field(default_factory=dict)
+    # Seeded from `seed` in __post_init__ (a Struct has no fields outside its __init__).
+    _rng: random.Random = msgspec.field(default_factory=random.Random)
 
     def __post_init__(self) -> None:
         self._check()

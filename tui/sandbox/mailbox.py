@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING
 import msgspec
 import msgspec.structs
 
-from tui.sandbox import bodies
 from tui.sandbox.attachments import AttachmentSpec
 from tui.sandbox.corpus import (
     EMOTIONS,
@@ -65,6 +64,7 @@ from tui.sandbox.data import (
 from tui.sandbox.showcase import SHOWCASES
 
 if TYPE_CHECKING:
+    from tui.sandbox import bodies
     from tui.sandbox.data import SandboxData
 
 # `type` parameter -> the categories it shows. No type: the user's emails and CRM-sent ones.
@@ -525,6 +525,8 @@ class Mailbox:
     # --- bodies -----------------------------------------------------------------------
 
     def content(self, spec: EmailSpec) -> str:
+        from tui.sandbox import bodies  # here: only a detail call has a body (it loads html.entities, ~1 ms)
+
         choices = spec.choices
         rng = random.Random(f"{self.data.seed}|{self.record.id}|{spec.position}|body")
         recipient = spec.to[0].email
@@ -543,6 +545,8 @@ class Mailbox:
         return bodies.plain_body(letter, quoted) if choices.text else bodies.html_body(letter, quoted)
 
     def _letter(self, spec: EmailSpec, rng: random.Random) -> bodies.Letter:
+        from tui.sandbox import bodies
+
         choices = spec.choices
         topic = _topic(choices)
         language = topic.language
@@ -559,6 +563,8 @@ class Mailbox:
         )
 
     def _quoted(self, spec: EmailSpec) -> bodies.Quoted | None:
+        from tui.sandbox import bodies
+
         parent = self.spec(spec.position + 1)
         if parent.choices.kind != "letter":
             return None

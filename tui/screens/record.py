@@ -28,7 +28,6 @@ from textual.screen import Screen
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
-from tui.downloads import Saved, attachment_label, describe_os_error, download_dir, save_attachment
 from tui.render.safe import one_line
 from tui.render.sizes import human_size
 from tui.screens.record_conversations import ConversationMode
@@ -57,7 +56,6 @@ from tui.widgets.email_list import EmailList
 from tui.widgets.error_panel import error_text, unexpected
 from tui.widgets.footer import KeyFooter
 from tui.widgets.guard import guarded
-from tui.widgets.search_bar import SearchBar
 from tui.widgets.status_line import StatusLine
 from tui.zoho.catalog import EMAILS_PER_PAGE, STANDARD_BY_NAME
 from tui.zoho.errors import ZohoAPIError, ZohoError
@@ -65,7 +63,9 @@ from tui.zoho.models import Attachment, Email, Record
 from tui.widgets.header import AppHeader
 
 if TYPE_CHECKING:
+    from tui.downloads import Saved
     from tui.screens.type_filter import TypeFilterScreen
+    from tui.widgets.search_bar import SearchBar
 
 # Side by side from this width; below it the list fills the screen and Enter opens the email.
 WIDE_LAYOUT_MIN_WIDTH = 120
@@ -145,6 +145,7 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, StyledAtMount, Scree
         self._bodies_note: str | None = None  # "fetching bodies — 12 of 40" while that runs
         self._saving: set[tuple[str, str]] = set()  # (message_id, attachment_id) being saved or queued
         self._end_wanted = False  # End pressed while the rest of a stored list was read
+        self._search_bar: SearchBar | None = None  # mounted once wanted (`search_bar`): after the first paint
 
     # --- layout ----------------------------------------------------------------------
 
@@ -158,7 +159,6 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, StyledAtMount, Scree
                 id="email-list",
             )
             yield EmailDetailView(mark_of=self.session.marks.get, id="email-detail")
-        yield SearchBar(id="search-bar")
         yield StatusLine(self.record.display)
         yield KeyFooter()
 
@@ -181,7 +181,8 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, StyledAtMount, Scree
         if self.is_attached:
             self.email_list.mount_hidden()
             self.detail_view.mount_hidden()
-            self.search_bar.mount_hidden()
+            if self._search_bar is None:
+                self._mount_search_bar()
 
     @guarded
     def on_resize(self, event: events.Resize) -> None:
@@ -377,8 +378,8 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, StyledAtMount, Scree
         list stands with it, and a search typed meanwhile."""
         self._load_marks()
         self._show_progress()
-        bar = self.search_bar
-        if bar.is_open:
+        if self.searching:
+            bar = self.search_bar
             bar.set_note("")
             if bar.input.value.strip():
                 self._search(bar.input.value)
@@ -528,7 +529,22 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, StyledAtMount, Scree
 
     @property
     def search_bar(self) -> SearchBar:
-        return self.query_one(SearchBar)
+        """The search line under the list (hidden until `/`)."""
+        return self._search_bar or self._mount_search_bar()
+
+    def _mount_search_bar(self) -> SearchBar:
+        """Mounted after the first paint (the first frame does not style a line it does not show), or when
+        first wanted."""
+        from tui.widgets.search_bar import SearchBar
+
+        bar = self._search_bar = SearchBar(id="search-bar")
+        self.mount(bar, before=self.query_one(StatusLine))
+        return bar
+
+    @property
+    def searching(self) -> bool:
+        """The search line is open."""
+        return self._search_bar is not None and self._search_bar.is_open
 
     @guarded
     def action_search(self) -> None:
@@ -1035,7 +1051,7 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, StyledAtMount, Scree
 
     def switch_filter(self, choice: EmailFilter) -> None:
         """Show another filter's list: the one already loaded, or its first page."""
-        if self.search_bar.is_open:
+        if self.searching:
             self.action_end_search()
         old = self.feed
         current = self.email_list.cursor_email
@@ -1064,6 +1080,8 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, StyledAtMount, Scree
 
     def _save(self, email: Email, attachments: tuple[Attachment, ...]) -> None:
         """Queue the attachments not being saved already; one worker downloads them one after another."""
+        from tui.downloads import attachment_label  # here, as below: most launches save nothing
+
         # The file lives in the mailbox of the email's owner: Zoho needs whose it is.
         owner_id = (email.owner.id if email.owner else None) or self.filter.owner_id
         if not owner_id:
@@ -1104,6 +1122,8 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, StyledAtMount, Scree
 
     async def _download(self, email: Email, owner_id: str, attachment: Attachment) -> Saved | None:
         """Save one attachment; its path and size, or None (the reason shown)."""
+        from tui.downloads import attachment_label, describe_os_error, download_dir, save_attachment
+
         label = attachment_label(attachment)
 
         def note(text: str) -> None:
@@ -1205,7 +1225,7 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, StyledAtMount, Scree
         if action in ("next_hit", "previous_hit"):
             return self._found is not None and not isinstance(self.focused, Input)
         if action == "end_search":
-            return self.search_bar.is_open
+            return self.searching
         if action == "stop_loading":
             return self.feed.walking or self._bodies_note is not None
         if action == "load_all":
@@ -1224,7 +1244,7 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, StyledAtMount, Scree
             bool(self.check_action("retry", ())),
             self.email_list.count > 0,
             self._attachments_shown() is not None,
-            self.search_bar.is_open,
+            self.searching,
             self._found is not None,
             self.feed.walking or self._bodies_note is not None,
         )

@@ -19,10 +19,8 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.message import Message
 
-from tui.session.conversations import Conversation, group_conversations
 from tui.session.feed import EmailFeed
 from tui.session.rows import EmailRows
-from tui.widgets.conversation_table import ConversationTable
 from tui.widgets.email_list import EmailList
 from tui.widgets.error_panel import unexpected
 from tui.widgets.guard import guarded
@@ -31,6 +29,8 @@ from tui.zoho.models import Email
 
 if TYPE_CHECKING:
     from tui.screens.record import RecordScreen
+    from tui.session.conversations import Conversation
+    from tui.widgets.conversation_table import ConversationTable
 
     _Base = RecordScreen
 else:
@@ -134,6 +134,8 @@ class ConversationMode(_Base):
         try:
             threads = dict(await self.session.known_threads())
             signature = self._signature(feed)
+            from tui.session.conversations import group_conversations  # here: not needed for the first frame
+
             # Off the UI thread: the rows not looked at yet are parsed here (seconds for 50,000).
             conversations = await asyncio.to_thread(group_conversations, _rows_for_a_thread(feed.emails), threads)
         except Exception as error:  # a bug: shown as an error, never as a traceback

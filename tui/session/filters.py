@@ -5,19 +5,19 @@ An `EmailFilter` keys one loaded list of a record (and, in the store, one stored
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from tui.render.safe import one_line
+from tui.structs import Partial
 from tui.zoho.catalog import EMAIL_TYPE_BY_VALUE, USER_EMAILS
 
 
-@dataclass(frozen=True, slots=True)
-class EmailFilter:
+class EmailFilter(Partial, frozen=True):
     """The `type` and `owner_id` parameters of one list; the owner's name only labels it."""
+
+    UNCOMPARED = frozenset({"owner_name"})
 
     type: str | None = None
     owner_id: str | None = None
-    owner_name: str | None = field(default=None, compare=False)
+    owner_name: str | None = None
 
     @property
     def key(self) -> str:

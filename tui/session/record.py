@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import msgspec
 
@@ -21,7 +22,6 @@ from tui.session.cache import Recent
 from tui.session.clock import Clock
 from tui.session.feed import EmailFeed
 from tui.session.filters import EmailFilter
-from tui.session.keeper import RecordKeeper
 from tui.session.pause import Quiet, Wakeable
 from tui.session.rows import EmailRows
 from tui.store.marks import Mark, one_line_note
@@ -29,6 +29,9 @@ from tui.zoho.catalog import USER_EMAILS
 from tui.zoho.client import ZohoClient
 from tui.zoho.errors import ZohoAPIError, ZohoError
 from tui.zoho.models import Email, EmailDetail, EmailPage, Record
+
+if TYPE_CHECKING:
+    from tui.session.keeper import RecordKeeper  # imported only when there is a store (none before --no-store's opens)
 
 # Long enough that holding j does not fetch every email passed, short enough to feel immediate.
 DETAIL_PAUSE_S = 0.15

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from itertools import islice
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from rich.text import Text
 from textual import events, on
@@ -34,13 +34,15 @@ from tui.render.rows import (
     row_cells,
     time_width,
 )
-from tui.widgets.conversation_table import ConversationTable
 from tui.widgets.error_panel import ErrorPanel
 from tui.widgets.guard import guarded
 from tui.widgets.row_table import RowTable
 from tui.zoho.catalog import EMAILS_PER_PAGE
 from tui.zoho.errors import ZohoError
 from tui.zoho.models import Email
+
+if TYPE_CHECKING:
+    from tui.widgets.conversation_table import ConversationTable
 
 
 @runtime_checkable
@@ -229,7 +231,7 @@ class EmailList(Vertical):
         self._told: Email | None = None  # the email `on_highlight` heard of last, by a move
         if on_highlight is not None:
             self._table.on_cursor = self._cursor_landed
-        self._conversations = ConversationTable(now=self._now, id="conversation-table")
+        self._conversations: ConversationTable | None = None  # made once asked for (`conversations`)
         self._error_panel = ErrorPanel(title="Could not load emails", id="email-list-error")
         self._ids: set[str] = set()  # the message ids shown: a page retried or overlapping adds no duplicate
 
@@ -241,8 +243,8 @@ class EmailList(Vertical):
         """Mount what the list shows only on demand (the conversation view, an error box): after its first
         paint, not with it (each widget mounted costs the first frame its styling, hidden or not). Until then
         they are set up unmounted, and show what they were told once mounted."""
-        if self._conversations.parent is None:
-            self.mount(self._conversations, after=self._table)
+        if self._error_panel.parent is None:
+            self.mount(self.conversations, after=self._table)
             self.mount(self._error_panel)
 
     @guarded
@@ -256,6 +258,10 @@ class EmailList(Vertical):
     @property
     def conversations(self) -> ConversationTable:
         """The conversation view's table (shown instead of the rows while `conversations_on`)."""
+        if self._conversations is None:
+            from tui.widgets.conversation_table import ConversationTable  # here: not needed for the first frame
+
+            self._conversations = ConversationTable(now=self._now, id="conversation-table")
         return self._conversations
 
     @property
@@ -265,18 +271,18 @@ class EmailList(Vertical):
     def show_conversation_view(self, on: bool) -> None:
         """Show the conversations instead of the rows (or the rows again), with the focus where the list's was."""
         self.mount_hidden()
-        had_focus = self._table.has_focus or self._conversations.has_focus
+        had_focus = self._table.has_focus or self.conversations.has_focus
         self._told = None
         self.set_class(on, "-conversations")
         if had_focus:
-            (self._conversations if on else self._table).focus()
+            (self.conversations if on else self._table).focus()
 
     @on(events.DescendantFocus)
     @guarded
     def _focus_shown_table(self, event: events.DescendantFocus) -> None:
         # The screen focuses `table` (the list's rows): in the conversation view, the conversations take it.
         if event.widget is self._table and self.conversations_on:
-            self._conversations.focus()
+            self.conversations.focus()
 
     @property
     def error_panel(self) -> ErrorPanel:

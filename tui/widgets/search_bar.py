@@ -15,6 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
+from tui.widgets.guard import guarded
 
 
 class SearchInput(Input):
@@ -69,13 +70,10 @@ class SearchBar(Horizontal):
         self._note = Static(id="search-note", markup=False)
 
     def compose(self) -> ComposeResult:
-        return ()  # the line is mounted after the record's first paint, or when first opened (`mount_hidden`)
-
-    def mount_hidden(self) -> None:
-        """Mount the line (hidden until `/`) after the screen's first paint, not with it: each widget mounted
-        costs the first frame its styling, hidden or not."""
-        if not self.children:
-            self.mount(Static("/", id="search-slash"), self._input, self._note)
+        # The record screen mounts the line after its first paint, or when `/` first opens it.
+        yield Static("/", id="search-slash")
+        yield self._input
+        yield self._note
 
     @property
     def input(self) -> SearchInput:
@@ -86,9 +84,15 @@ class SearchBar(Horizontal):
         return self.has_class("-open")
 
     def open(self) -> None:
-        self.mount_hidden()
         self.add_class("-open")
-        self.input.focus()
+        if self.input.is_mounted:
+            self.input.focus()
+        # else the line was mounted just now, by this `/`: it focuses the box as it mounts
+
+    @guarded
+    def on_mount(self) -> None:
+        if self.is_open:
+            self.input.focus()
 
     def close(self) -> None:
         self.remove_class("-open", "-error")

@@ -14,11 +14,11 @@ import logging
 import re
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 
+from tui.structs import Partial
 from tui.zoho.body import ACCEPT_ENCODING, NotAnObject, json_object_or_none, load_object, read_body
 from tui.zoho.errors import HINTS, AuthError, NetworkError
 from tui.zoho.urls import check_url
@@ -53,12 +53,13 @@ TOKEN_WINDOW_S = 600
 ACCOUNTS_URL_HINT = "Check --accounts-url (or --dc): it must point at Zoho Accounts of your data center."
 
 
-@dataclass(frozen=True)
-class TokenGrant:
+class TokenGrant(Partial, frozen=True):
     """What a token call returned. `refresh_token` only comes with a grant-code exchange."""
 
-    access_token: str = field(repr=False)
-    refresh_token: str | None = field(repr=False)
+    HIDDEN = frozenset({"access_token", "refresh_token"})
+
+    access_token: str
+    refresh_token: str | None
     api_domain: str | None
     expires_at: float  # epoch seconds
 

@@ -9,11 +9,12 @@ object exactly as the API returned it (for `export`).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import msgspec
+
+from tui.structs import Partial
 
 
 # --- tolerant scalar readers -------------------------------------------------
@@ -211,9 +212,10 @@ def _statuses(value: Any) -> tuple[Status, ...]:
 # --- emails ------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Email:
+class Email(Partial, frozen=True):
     """One row of "Get Emails of a Record" (no body: only the detail call has it)."""
+
+    UNCOMPARED = HIDDEN = frozenset({"raw"})
 
     message_id: str
     subject: str | None = None
@@ -233,7 +235,7 @@ class Email:
     sentiment: str | None = None
     linked_record: LinkedRecord | None = None
     status: tuple[Status, ...] = ()
-    raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    raw: Mapping[str, Any] = msgspec.field(default_factory=dict)
 
     @classmethod
     def parse(cls, data: Any) -> Email | None:
@@ -287,9 +289,10 @@ class Attachment(msgspec.Struct, frozen=True):
         return cls(attachment_id, _str(data.get("name")), _int(data.get("size")))
 
 
-@dataclass(frozen=True, slots=True)
-class EmailDetail:
+class EmailDetail(Partial, frozen=True):
     """One email as "Get a specific email" returns it: with its body and attachments."""
+
+    UNCOMPARED = HIDDEN = frozenset({"raw"})
 
     message_id: str
     subject: str | None = None
@@ -308,7 +311,7 @@ class EmailDetail:
     emotion: str | None = None
     intent: str | None = None
     sentiment: str | None = None
-    raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    raw: Mapping[str, Any] = msgspec.field(default_factory=dict)
 
     @classmethod
     def parse(cls, data: Any, message_id: str) -> EmailDetail:
