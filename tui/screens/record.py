@@ -109,6 +109,9 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, StyledAtMount, Scree
     RecordScreen #record-panes {
         height: 1fr;
     }
+    RecordScreen.-footer-later {
+        padding-bottom: 1;
+    }
     RecordScreen EmailList {
         width: 55%;
     }
@@ -146,21 +149,28 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, StyledAtMount, Scree
         self._saving: set[tuple[str, str]] = set()  # (message_id, attachment_id) being saved or queued
         self._end_wanted = False  # End pressed while the rest of a stored list was read
         self._search_bar: SearchBar | None = None  # mounted once wanted (`search_bar`): after the first paint
+        # The detail pane: mounted as the screen composes when it shows beside the list; below 120 columns,
+        # where it is hidden until an email is opened, after the first paint (`_mount_detail_view`).
+        self._detail_view = EmailDetailView(mark_of=session.marks.get, id="email-detail")
+        self._detail_waiting: list[Callable[[], None]] = []  # what waits for it to be mounted
 
     # --- layout ----------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         # The layout for this width before the widgets mount: a class set after would restyle every one.
         self.set_class(self.app.size.width < WIDE_LAYOUT_MIN_WIDTH, "-narrow")
-        yield AppHeader()
+        # The header's title and the footer come in the frame after the first, which shows the rows (each costs
+        # that frame ~3 ms; the footer's keys came a frame later anyway). The footer's line is kept meanwhile.
+        self.add_class("-footer-later")
+        yield AppHeader(parts_later=True)
         with Horizontal(id="record-panes"):
             yield EmailList(
                 now=self.session.clock.now, mark_of=self.session.mark_state, on_highlight=self._highlighted_email,
                 id="email-list",
             )
-            yield EmailDetailView(mark_of=self.session.marks.get, id="email-detail")
+            if not self.narrow:
+                yield self._detail_view
         yield StatusLine(self.record.display)
-        yield KeyFooter()
 
     @guarded
     def on_mount(self) -> None:
@@ -176,13 +186,38 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, StyledAtMount, Scree
 
     @guarded
     def _mount_hidden(self) -> None:
-        """What shows only on demand (the search line, the conversation view, error boxes), mounted after the
-        first paint: each widget mounted costs the first frame its styling, hidden or not (~0.6 ms here)."""
+        """The footer and the header's title, and what shows only on demand (the search line, the conversation
+        view, error boxes), mounted after the first paint: each widget mounted costs the first frame its styling,
+        hidden or not (~0.6 ms here)."""
         if self.is_attached:
+            self.remove_class("-footer-later")
+            self.mount(KeyFooter())
+            header = self.query_one(AppHeader)
+            header.call_later(header.show_parts)  # on the header's own loop: its parts bind to its reactives
             self.email_list.mount_hidden()
-            self.detail_view.mount_hidden()
+            self.call_later(self._mount_detail_view)
             if self._search_bar is None:
                 self._mount_search_bar()
+
+    @guarded
+    async def _mount_detail_view(self) -> None:
+        """Mount the detail pane if it is not yet (and its error box); then run what waited for it."""
+        view = self._detail_view
+        if view.parent is None and self.is_attached:
+            await self.query_one("#record-panes", Horizontal).mount(view)
+        if view.is_mounted:
+            view.mount_hidden()
+            waiting, self._detail_waiting = self._detail_waiting, []
+            for then in waiting:
+                then()
+
+    def _with_detail_view(self, then: Callable[[], None]) -> None:
+        """`then()` now if the detail pane is mounted, else once it is (a key within the first frames)."""
+        if self._detail_view.is_mounted:
+            then()
+        else:
+            self._detail_waiting.append(then)
+            self.call_later(self._mount_detail_view)
 
     @guarded
     def on_resize(self, event: events.Resize) -> None:
@@ -198,7 +233,8 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, StyledAtMount, Scree
         elif not narrow and was_narrow:
             self.remove_class("-detail-open")
             if self._highlighted is not None:
-                self._follow(self._highlighted)
+                highlighted = self._highlighted
+                self._with_detail_view(lambda: self._follow(highlighted))
         self._refresh_keys()
 
     @property
@@ -224,7 +260,8 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, StyledAtMount, Scree
 
     @property
     def detail_view(self) -> EmailDetailView:
-        return self.query_one(EmailDetailView)
+        """The detail pane; below 120 columns it is mounted after the first paint (see `_with_detail_view`)."""
+        return self._detail_view
 
     @property
     def filter(self) -> EmailFilter:
@@ -879,11 +916,16 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, StyledAtMount, Scree
     def _opened(self, event: EmailList.Opened) -> None:
         event.stop()
         self._highlighted = event.email
-        if self.narrow:
-            self.add_class("-detail-open")
-            self._follow(event.email, at_once=True)
-        self.detail_view.body.focus()
-        self._refresh_keys()
+        email = event.email
+
+        def show() -> None:
+            if self.narrow:
+                self.add_class("-detail-open")
+                self._follow(email, at_once=True)
+            self.detail_view.body.focus()
+            self._refresh_keys()
+
+        self._with_detail_view(show)
 
     def _follow(self, email: Email, *, at_once: bool = False) -> None:
         """Show `email`: in full when it was read already, else its row's headers now and the rest later."""

@@ -368,6 +368,8 @@ class EmailDetailView(Vertical):
         self.rendering = False  # the body is being converted (its first part may be shown: `preview`)
         self.preview = False  # the body's first part is shown while the rest converts
         self.state = "blank"  # blank, loading, detail, error, conversation
+        self._blank_note = "No email selected."  # what a blank pane says (drawn as it mounts if told before)
+        self._drawn = False  # its parts are mounted: it can draw (the record screen may tell it things before)
         self.conversation: Conversation | None = None  # shown while state is "conversation"
         self._conversation_details: Mapping[str, EmailDetail | None] = {}
         self._conversation_note: str | None = None
@@ -407,7 +409,8 @@ class EmailDetailView(Vertical):
 
     @guarded
     def on_mount(self) -> None:
-        self.show_nothing("No email selected.")
+        self._drawn = True
+        self.show_nothing(self._blank_note)
 
     @guarded
     def on_unmount(self) -> None:
@@ -435,7 +438,12 @@ class EmailDetailView(Vertical):
     # --- what is shown ---------------------------------------------------------------
 
     def show_nothing(self, note: str) -> None:
-        """No email: just a line saying why."""
+        """No email: just a line saying why (the record screen may say it before the pane is mounted)."""
+        self._blank_note = note
+        if not self._drawn:
+            self.email = self.detail = None
+            self.state = "blank"
+            return
         self._stop_passing()
         self._token += 1
         self.email = self.detail = None

@@ -99,3 +99,10 @@ class KeyFooter(Footer):
     def on_resize(self, event: events.Resize) -> None:
         if event.size.width != self._composed_for:
             self.call_after_refresh(self.recompose)
+
+    @guarded
+    def on_mount(self) -> None:
+        super().on_mount()
+        # Its keys come when the screen announces its bindings; one mounted after that (the record screen
+        # mounts its footer after the first paint) asks for them itself.
+        self.bindings_changed(self.screen)
