@@ -672,10 +672,16 @@ def test_the_new_file_keeps_the_old_ones_permissions(sandbox_server, tmp_path):
     assert out.stat().st_mode & 0o777 == 0o600 and len(lines_of(out)) == 1
 
 
+def _ctrl_c_reaches_it() -> None:
+    # As from a terminal. A shell without job control starts a background job (`pytest &`) with Ctrl-C ignored,
+    # and every process it starts inherits that: the export would never hear it.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_says_the_output_is_incomplete_and_where_it_is(sandbox_env, tmp_path):
     out = tmp_path / "bulk.jsonl"
     export = subprocess.Popen([PYTHON, "-m", "tui", "export", *data.LEAD_BULK, "-o", str(out)],
-                              stderr=subprocess.PIPE, text=True, env=sandbox_env)
+                              stderr=subprocess.PIPE, text=True, env=sandbox_env, preexec_fn=_ctrl_c_reaches_it)
     assert export.stderr.readline().startswith("500 emails")
     export.send_signal(signal.SIGINT)
     err = export.stderr.read()

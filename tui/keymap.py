@@ -12,8 +12,9 @@ is not keys gives a sentence (the app shows it as a notice) and the default keys
 from __future__ import annotations
 
 import inspect
-from dataclasses import dataclass
 from pathlib import Path
+
+import msgspec
 
 FILE_NAME = "keymap.toml"
 
@@ -27,8 +28,7 @@ def keymap_path() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME)) / FILE_NAME
 
 
-@dataclass(frozen=True, slots=True)
-class BindingInfo:
+class BindingInfo(msgspec.Struct, frozen=True):
     id: str
     keys: str
     description: str

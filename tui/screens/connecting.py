@@ -15,7 +15,6 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from tui.widgets.access import crm_app
-from tui.widgets.footer import KeyFooter
 from tui.widgets.guard import guarded
 from tui.widgets.status_line import StatusLine
 from tui.widgets.header import AppHeader
@@ -43,6 +42,8 @@ class ConnectingScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         if not self.drawn:
             return
+        from tui.widgets.footer import KeyFooter  # here: not imported when the screen is never drawn (the demo)
+
         yield AppHeader()
         with Middle():
             with Center():

@@ -54,7 +54,6 @@ from tui.widgets.access import OnCrmApp, StyledAtMount
 from tui.widgets.email_detail import BodyView, EmailDetailView
 from tui.widgets.email_list import EmailList
 from tui.widgets.error_panel import error_text, unexpected
-from tui.widgets.footer import KeyFooter
 from tui.widgets.guard import guarded
 from tui.widgets.status_line import StatusLine
 from tui.zoho.catalog import EMAILS_PER_PAGE, STANDARD_BY_NAME
@@ -190,6 +189,8 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, StyledAtMount, Scree
         view, error boxes), mounted after the first paint: each widget mounted costs the first frame its styling,
         hidden or not (~0.6 ms here)."""
         if self.is_attached:
+            from tui.widgets.footer import KeyFooter  # here: Textual's Footer module is not needed before
+
             self.remove_class("-footer-later")
             self.mount(KeyFooter())
             header = self.query_one(AppHeader)

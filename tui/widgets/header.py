@@ -1,59 +1,107 @@
-"""The header at the top of every screen: Textual's, with its title update made safe.
+"""The header at the top of every screen: the palette's icon and the title, as Textual's `Header` draws them.
 
-Textual's `Header` updates its title from watchers it sets up on mount; when a screen is
-replaced the moment it appears (Try again on the credentials screen, on a loaded machine),
-a watcher can run on a header whose title widget is already gone, and `NoMatches` stops the
-app. Here that update is skipped: the header going away has nothing to show.
+Textual's own cannot be used as is, for two reasons. It updates its title from watchers set
+up on mount; when a screen is replaced the moment it appears (Try again on the credentials
+screen, on a loaded machine), a watcher can run on a header whose title is already gone, and
+`NoMatches` stops the app: here that update is skipped. And a record's first frame should show
+its rows as early as it can: `parts_later=True` draws the bar alone until `show_parts`, and
+Textual's header module (~2 ms to import) is not loaded until then.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
+from textual.content import Content
 from textual.css.query import NoMatches
-from textual.events import Mount
 from textual.dom import NoScreen
-from textual.widgets import Header
-from textual.widgets._header import HeaderTitle
+from textual.events import Click, Mount
+from textual.reactive import Reactive
+from textual.widget import Widget
 
 from tui.widgets.guard import guarded
 
+if TYPE_CHECKING:
+    from textual.app import RenderResult
 
-class AppHeader(Header):
-    """Textual's Header; `parts_later=True` leaves out its icon and title until `show_parts` (after the first
-    paint of a screen that wants its rows out first: the three parts cost that frame ~3 ms)."""
+
+class AppHeader(Widget):
+    """Textual's `Header` without a clock (the same parts, the same look), its title update made safe."""
+
+    DEFAULT_CSS = """
+    AppHeader {
+        dock: top;
+        width: 100%;
+        background: $panel;
+        color: $foreground;
+        height: 1;
+    }
+    AppHeader.-tall {
+        height: 3;
+    }
+    """
+
+    icon: Reactive[str] = Reactive("⭘")
+    """A character for the icon at the top left (it opens the command palette)."""
 
     def __init__(self, *, parts_later: bool = False) -> None:
+        """`parts_later`: the icon and the title wait for `show_parts` (the bar is drawn meanwhile)."""
         super().__init__()
         self._parts_later = parts_later
 
     def compose(self) -> ComposeResult:
-        if not self._parts_later:
-            yield from super().compose()
+        if self._parts_later:
+            return
+        from textual.widgets._header import HeaderClockSpace, HeaderIcon, HeaderTitle
 
-    def render(self) -> str:
-        return ""  # under the parts; until they come, a bar (Widget's own would name the class)
+        yield HeaderIcon().data_bind(AppHeader.icon)
+        yield HeaderTitle()
+        yield HeaderClockSpace()
+
+    def render(self) -> RenderResult:
+        return ""  # under the parts; until they come, the bar (Widget's own would name the class)
 
     async def show_parts(self) -> None:
-        """The icon and the title, when they were left out (`parts_later`)."""
+        """The icon and the title, when they were left out (`parts_later`). Call it on the header's own loop
+        (`header.call_later(header.show_parts)`): the icon binds to the reactive of whoever composes it."""
         if self._parts_later and self.is_attached:
             self._parts_later = False
             await self.recompose()
             self._set_title()
 
+    def format_title(self) -> Content:
+        return self.app.format_title(self.screen_title, self.screen_sub_title)
+
+    @property
+    def screen_title(self) -> str:
+        title = self.screen.title
+        return title if title is not None else self.app.title
+
+    @property
+    def screen_sub_title(self) -> str:
+        sub_title = self.screen.sub_title
+        return sub_title if sub_title is not None else self.app.sub_title
+
     def _set_title(self) -> None:
+        from textual.widgets._header import HeaderTitle
+
         try:
             self.query_one(HeaderTitle).update(self.format_title())
         except (NoScreen, NoMatches):
-            pass
+            pass  # the parts are still to come, or the header is going away: nothing to show
 
     @guarded
     def _on_mount(self, event: Mount) -> None:
-        event.prevent_default()  # instead of Header._on_mount, not as well
-
         async def set_title() -> None:
-            self._set_title()
+            if not self._parts_later:
+                self._set_title()
 
         self.watch(self.app, "title", set_title)
         self.watch(self.app, "sub_title", set_title)
         self.watch(self.screen, "title", set_title)
         self.watch(self.screen, "sub_title", set_title)
+
+    @guarded
+    def _on_click(self, event: Click) -> None:
+        self.toggle_class("-tall")  # as Textual's header does
