@@ -208,6 +208,8 @@ class CrmEmailsApp(App[None]):
         later = self.store is None and not self.use_store
         opening = asyncio.ensure_future(self._open_store()) if self.store is None and not later else None
         self._store_due = later
+        if opening is not None:
+            await asyncio.sleep(0)  # the store starts opening on its thread before connecting runs (the demo's is all CPU)
         try:
             client = await self._connect()
         except ZohoError as error:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
 
+import msgspec
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.style import Style
@@ -24,8 +24,7 @@ _PLAIN_NAME = re.compile(r"[A-Za-z0-9_]+")
 _MATCH_STYLE = Style(bold=True, underline=True)
 
 
-@dataclass(frozen=True, slots=True)
-class PaletteCommand:
+class PaletteCommand(msgspec.Struct, frozen=True):
     name: str
     run: Callable[[], object]
     help: str
