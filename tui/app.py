@@ -208,9 +208,9 @@ class CrmEmailsApp(App[None]):
         later = self.store is None and not self.use_store
         opening = asyncio.ensure_future(self._open_store()) if self.store is None and not later else None
         self._store_due = later
-        if opening is not None:
-            await asyncio.sleep(0)  # the store starts opening on its thread before connecting runs (the demo's is all CPU)
         try:
+            if opening is not None:
+                await asyncio.sleep(0)  # the store starts opening on its thread before connecting runs (all CPU in the demo)
             client = await self._connect()
         except ZohoError as error:
             self.show_auth_problem(error)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import re
+from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
 
 from textual.worker import WorkerState
@@ -355,3 +356,64 @@ async def test_rows_passed_never_shrink_the_headers_and_an_email_in_full_fits_th
 
         await settle(pilot)  # the email in full: the headers take just their lines
         assert view.state == "detail" and header.styles.height.value == len(view._header_lines) + 1 < held
+
+
+def _hold_the_pane(monkeypatch) -> Callable[[RecordScreen], None]:
+    """Below 120 columns the pane mounts after the first paint: here not until the function returned is called."""
+    mount = RecordScreen._mount_detail_view
+    held = True
+
+    async def mount_unless_held(self):
+        if not held:
+            await mount(self)
+
+    def release(screen: RecordScreen) -> None:
+        nonlocal held
+        held = False
+        screen.call_later(screen._mount_detail_view)
+
+    monkeypatch.setattr(RecordScreen, "_mount_detail_view", mount_unless_held)
+    return release
+
+
+async def test_below_120_columns_the_pane_mounts_after_the_first_paint(tmp_path):
+    app, _ = demo(LEAD_MAIN, tmp_path)
+    mounted_at_first_paint: list[bool] = []
+    async with app.run_test(size=NARROW) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, RecordScreen) and app.screen.email_list.count > 0)
+        mounted_at_first_paint.append(app.screen.detail_view.is_mounted)
+        screen = await record_screen(pilot)
+        assert screen.detail_view.is_mounted and app.bugs == 0
+    assert mounted_at_first_paint == [False]
+
+
+async def test_keys_before_the_pane_mounted_wait_for_it(tmp_path, monkeypatch):
+    release = _hold_the_pane(monkeypatch)
+    app, _ = demo(LEAD_MAIN, tmp_path)
+    async with app.run_test(size=NARROW) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, RecordScreen) and app.screen.email_list.count > 1)
+        screen = app.screen
+        await pilot.press("enter")  # opens the first email: it waits for the pane
+        await pilot.pause()
+        assert not screen.detail_view.is_mounted and not screen.has_class("-detail-open")
+        release(screen)
+        await wait_until(pilot, lambda: isinstance(screen.focused, BodyView), "the opened email")
+        assert screen.has_class("-detail-open") and screen.detail_view.email == screen.email_list.cursor_email
+        assert app.bugs == 0
+
+
+async def test_widening_and_moving_before_the_pane_mounted_shows_the_email_the_cursor_is_on(tmp_path, monkeypatch):
+    release = _hold_the_pane(monkeypatch)
+    app, _ = demo(LEAD_MAIN, tmp_path)
+    async with app.run_test(size=NARROW) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, RecordScreen) and app.screen.email_list.count > 1)
+        screen = app.screen
+        await pilot.resize_terminal(*WIDE)
+        await wait_until(pilot, lambda: not screen.narrow, "the wide layout")
+        await pilot.press("j", "tab")  # a move and the switch to the pane, both before it is mounted
+        await pilot.pause()
+        assert not screen.detail_view.is_mounted
+        release(screen)
+        await wait_until(pilot, lambda: isinstance(screen.focused, BodyView), "the pane focused")
+        assert screen.detail_view.email == screen.email_list.cursor_email == screen._highlighted
+        assert screen.email_list.table.cursor_row == 1 and app.bugs == 0

@@ -234,8 +234,7 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, StyledAtMount, Scree
         elif not narrow and was_narrow:
             self.remove_class("-detail-open")
             if self._highlighted is not None:
-                highlighted = self._highlighted
-                self._with_detail_view(lambda: self._follow(highlighted))
+                self._with_detail_view(self._follow_highlighted)
         self._refresh_keys()
 
     @property
@@ -278,7 +277,8 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, StyledAtMount, Scree
 
     @property
     def detail_visible(self) -> bool:
-        return not self.narrow or self.has_class("-detail-open")
+        """The pane shows beside the list, or opened over it, and is mounted (it follows the cursor once it is)."""
+        return (not self.narrow or self.has_class("-detail-open")) and self._detail_view.is_mounted
 
     # --- the list --------------------------------------------------------------------
 
@@ -928,6 +928,11 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, StyledAtMount, Scree
 
         self._with_detail_view(show)
 
+    def _follow_highlighted(self) -> None:
+        """Show the email the cursor is on now (the pane may have been waiting to be mounted while it moved)."""
+        if self._highlighted is not None and self.detail_visible:
+            self._follow(self._highlighted)
+
     def _follow(self, email: Email, *, at_once: bool = False) -> None:
         """Show `email`: in full when it was read already, else its row's headers now and the rest later."""
         view = self.detail_view
@@ -1240,7 +1245,7 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, StyledAtMount, Scree
         if isinstance(self.focused, BodyView):
             self.email_list.table.focus()
         else:
-            self.detail_view.body.focus()
+            self._with_detail_view(lambda: self.detail_view.body.focus())
 
     @guarded
     def action_back_to_list(self) -> None:

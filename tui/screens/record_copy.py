@@ -143,9 +143,9 @@ class CopyAndOpen:
         if detail is None:
             return []
         from tui.render.body_links import find_links
-        from tui.widgets.email_detail import converted
+        from tui.widgets.email_detail import FALLBACK_WIDTH, converted
 
-        width = view.body.text_width
+        width = view.body.text_width if view.is_mounted else FALLBACK_WIDTH  # the pane mounts after the first frames
 
         def targets() -> list[str]:
             return find_links(converted(detail, width), width).targets

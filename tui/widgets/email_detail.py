@@ -58,7 +58,7 @@ if TYPE_CHECKING:
 RENDERING = "rendering…"
 RENDERING_REST = "rendering the rest…"
 LOADING = "loading…"
-_FALLBACK_WIDTH = 78
+FALLBACK_WIDTH = 78
 _BODY_CACHE_SIZE = 16  # converted bodies kept per (message_id, width): a 2 MB one is converted once
 _HEADER_CACHE_SIZE = 64  # headers drawn per (email, width): moving back and forth redraws none
 # Rows passed closer together than this (a held key repeats every 30-40 ms) are not drawn one by
@@ -199,7 +199,7 @@ class LineView(ScrollView):
 
     @property
     def text_width(self) -> int:
-        return self.scrollable_content_region.width or _FALLBACK_WIDTH
+        return self.scrollable_content_region.width or FALLBACK_WIDTH
 
     @property
     def lines_text(self) -> list[str]:

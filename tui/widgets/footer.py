@@ -102,7 +102,6 @@ class KeyFooter(Footer):
 
     @guarded
     def on_mount(self) -> None:
-        super().on_mount()
-        # Its keys come when the screen announces its bindings; one mounted after that (the record screen
-        # mounts its footer after the first paint) asks for them itself.
+        # Footer.on_mount (Textual calls it too) subscribes to the screen's bindings: the keys come when the
+        # screen announces them. A footer mounted after that (the record screen's, after the first paint) asks.
         self.bindings_changed(self.screen)
