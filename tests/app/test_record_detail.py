@@ -387,12 +387,18 @@ async def test_below_120_columns_the_pane_mounts_after_the_first_paint(tmp_path)
     assert mounted_at_first_paint == [False]
 
 
+async def _listed(pilot) -> RecordScreen:
+    """The record screen once it lists rows (its pane may not be mounted yet)."""
+    app = pilot.app
+    await wait_until(pilot, lambda: isinstance(app.screen, RecordScreen) and app.screen.email_list.count > 1)
+    return app.screen
+
+
 async def test_keys_before_the_pane_mounted_wait_for_it(tmp_path, monkeypatch):
     release = _hold_the_pane(monkeypatch)
     app, _ = demo(LEAD_MAIN, tmp_path)
     async with app.run_test(size=NARROW) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, RecordScreen) and app.screen.email_list.count > 1)
-        screen = app.screen
+        screen = await _listed(pilot)
         await pilot.press("enter")  # opens the first email: it waits for the pane
         await pilot.pause()
         assert not screen.detail_view.is_mounted and not screen.has_class("-detail-open")
@@ -406,8 +412,7 @@ async def test_widening_and_moving_before_the_pane_mounted_shows_the_email_the_c
     release = _hold_the_pane(monkeypatch)
     app, _ = demo(LEAD_MAIN, tmp_path)
     async with app.run_test(size=NARROW) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, RecordScreen) and app.screen.email_list.count > 1)
-        screen = app.screen
+        screen = await _listed(pilot)
         await pilot.resize_terminal(*WIDE)
         await wait_until(pilot, lambda: not screen.narrow, "the wide layout")
         await pilot.press("j", "tab")  # a move and the switch to the pane, both before it is mounted
