@@ -70,7 +70,7 @@ async def test_with_parts_later_the_bar_comes_alone_and_its_title_when_asked():
     async with app.run_test(size=(80, 5)) as pilot:
         header = app.query_one(AppHeader)
         assert not header.children and "Ada Lovelace" not in app.export_screenshot()
-        header.call_later(header.show_parts)
+        header.show_parts()
         await pilot.pause()
         assert "Ada Lovelace" in str(app.query_one(HeaderTitle).render())
         app.title = "Charles Babbage · Contact"  # and it follows the title from then on

@@ -193,8 +193,7 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, StyledAtMount, Scree
 
             self.remove_class("-footer-later")
             self.mount(KeyFooter())
-            header = self.query_one(AppHeader)
-            header.call_later(header.show_parts)  # on the header's own loop: its parts bind to its reactives
+            self.query_one(AppHeader).show_parts()
             self.email_list.mount_hidden()
             self.call_later(self._mount_detail_view)
             if self._search_bar is None:

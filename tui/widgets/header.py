@@ -62,9 +62,13 @@ class AppHeader(Widget):
     def render(self) -> RenderResult:
         return ""  # under the parts; until they come, the bar (Widget's own would name the class)
 
-    async def show_parts(self) -> None:
-        """The icon and the title, when they were left out (`parts_later`). Call it on the header's own loop
-        (`header.call_later(header.show_parts)`): the icon binds to the reactive of whoever composes it."""
+    def show_parts(self) -> None:
+        """The icon and the title, when they were left out (`parts_later`)."""
+        if self._parts_later:
+            self.call_later(self._mount_parts)  # on its own loop: the icon binds to the reactive of who composes it
+
+    @guarded
+    async def _mount_parts(self) -> None:
         if self._parts_later and self.is_attached:
             self._parts_later = False
             await self.recompose()
