@@ -95,6 +95,22 @@ def test_the_record_screen_loads_without_what_only_later_keys_need():
     assert result.stdout.strip().splitlines()[-1] == "[]"
 
 
+def test_a_client_loads_httpx_with_its_first_request():
+    """Reopen (python -m tui.bench, figure 2): a record the store holds paints before anything is sent, so httpx
+    (a tenth of a start with ssl, urllib.request, email...) and the demo's sandbox load with the first request."""
+    probe = (
+        "import sys, asyncio; import tui.app, tui.screens.record, tui.session.record, tui.session.keeper; "
+        "from tui.connect import client_from_credentials, demo_client_later, sandbox_credentials; "
+        "clients = [demo_client_later(), client_from_credentials(sandbox_credentials())]; "
+        "print(sorted(m for m in ('httpx', 'tui.sandbox.app') if m in sys.modules)); "
+        "from tui.sandbox.data import LEAD_TEN; page = asyncio.run(clients[0].list_emails(*LEAD_TEN)); "
+        "print(len(page.emails), 'httpx' in sys.modules, 'tui.sandbox.app' in sys.modules)"
+    )
+    result = subprocess.run([PYTHON, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-2:] == ["[]", "10 True True"]
+
+
 def test_opening_the_store_leaves_the_search_language_for_the_first_search():
     probe = "import sys, tui.store.store; print(sorted(m for m in ('tui.store.query', 'tui.store.search') if m in sys.modules))"
     result = subprocess.run([PYTHON, "-c", probe], capture_output=True, text=True, timeout=60)

@@ -30,6 +30,7 @@ from tui.session.clock import Clock, SystemClock
 from tui.session.connection import ConnectionStatus
 from tui.session.directory import OrgDirectory
 from tui.session.watch import DEFAULT_WATCH_S, Watch
+from tui.store import DEMO_ORG_KEY, DEMO_ORG_LABEL, scope_profile
 from tui.widgets.error_panel import BUG_HINT, unexpected
 from tui.zoho.catalog import STANDARD_BY_NAME
 from tui.zoho.errors import AuthError, ZohoError
@@ -38,7 +39,7 @@ from tui.zoho.models import Record
 if TYPE_CHECKING:
     from textual.command import Provider
 
-    from tui.session.keeper import StoreThread
+    from tui.session.keeper import StoreOpening, StoreThread
     from tui.session.record import RecordSession
     from tui.store.store import Scope, Store
     from tui.zoho.client import ConnectionEvent, ZohoClient
@@ -102,16 +103,18 @@ class CrmEmailsApp(App[None]):
         watch: Watch | None = None,
         watch_bell: bool = False,
         keymap_path: Path | None = None,
+        store_opening: StoreOpening | None = None,
     ) -> None:
         """`use_store=False` keeps nothing on disk (--no-store: the store is in memory for this launch);
-        `store_path` overrides where the store is; `watch` syncs the open record's page one on that
-        interval (--watch), `watch_bell` rings on new emails when it does (--watch-bell); `keymap_path`
+        `store_path` overrides where the store is; `store_opening` is the store on disk opening since before the
+        app was made (`crm-emails` starts it before it imports Textual); `watch` syncs the open record's page one
+        on that interval (--watch), `watch_bell` rings on new emails when it does (--watch-bell); `keymap_path`
         overrides where the person's keymap.toml is read from."""
         super().__init__()
         self._connect = connect
         self.start = start
         self.demo = demo
-        self.profile = "demo" if demo and profile is None else (profile or "default")
+        self.profile = scope_profile(profile, demo)
         self.client: ZohoClient | None = None
         # What the org holds, read once per connection: modules, users, each module's first records.
         self.directory: OrgDirectory | None = None
@@ -121,6 +124,7 @@ class CrmEmailsApp(App[None]):
         self.store_path = store_path
         # The local store (tui/store, on a thread of its own) and this connection's part of it.
         self.store: StoreThread | None = None
+        self._store_opening = store_opening if use_store else None
         self._store_due = False  # a store in memory waits for the first screen to show (`shown`)
         self._store_later: asyncio.Future[None] | None = None  # done once that store opened (or could not)
         # Why the app reads only the store (no credentials: `read_stored`); None when connected.
@@ -414,8 +418,12 @@ class CrmEmailsApp(App[None]):
         """The store, or None (memory only) with a sentence saying why; a file moved aside is said too."""
         from tui.session.keeper import StoreThread  # here: a store in memory (--no-store) opens after the first paint
 
+        opening, self._store_opening = self._store_opening, None
         try:
-            store = await StoreThread.open(self.store_path, on_disk=self.use_store)
+            if opening is not None:
+                store = await opening.thread()
+            else:
+                store = await StoreThread.open(self.store_path, on_disk=self.use_store)
         except Exception as error:
             # The store's modules (and SQLite's) are imported on its thread while this one starts: here only
             # once it failed, when they are loaded already.
@@ -445,6 +453,10 @@ class CrmEmailsApp(App[None]):
         if self.store is None or self.client is None:
             return
         org_key, label = await self._org_key_for_store()
+        early = None if keep_recent else self.store.early_scope(self.profile, org_key, label=label, demo=self.demo)
+        if early is not None:  # read before the app knew its org, while Python started
+            self.scope, self.recent_records = early.scope, early.recent[:RECENT_KEPT]
+            return
         self.scope = await self.store.run(
             lambda store: store.scope(self.profile, org_key, label=label, demo=self.demo)
         )
@@ -529,7 +541,7 @@ class CrmEmailsApp(App[None]):
         else (no ZohoCRM.org.READ) the API host and client id."""
         assert self.client is not None and self.store is not None
         if self.demo:
-            return "sandbox", "Demo data"
+            return DEMO_ORG_KEY, DEMO_ORG_LABEL
         fallback = f"{self.client.api_domain}|{self.client.tokens.client_id}"
         from tui.store.store import org_fact
 
@@ -656,10 +668,12 @@ def run_app(
     use_store: bool = True,
     watch: Watch | None = None,
     watch_bell: bool = False,
+    store_opening: StoreOpening | None = None,
 ) -> int:
     """Run the app in this terminal until the person quits; the exit code."""
     app = CrmEmailsApp(
-        connect, start=start, demo=demo, profile=profile, use_store=use_store, watch=watch, watch_bell=watch_bell
+        connect, start=start, demo=demo, profile=profile, use_store=use_store, watch=watch, watch_bell=watch_bell,
+        store_opening=store_opening,
     )
     app.run()
     return app.return_code or 0

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from tui.credentials import Credentials
     from tui.export_file import ExportOf, Output
     from tui.sandbox.app import Faults
+    from tui.session.keeper import StoreOpening
     from tui.store.marks import Mark
     from tui.zoho.models import Email
     from tui.zoho.client import ZohoClient
@@ -370,13 +371,34 @@ def run_app(args: argparse.Namespace) -> int:
 
 
 def _run_app(args: argparse.Namespace) -> int:
+    from tui import store
+
     start = parse_target(args.target)
+    profile = None if args.demo else args.profile
+    use_store = store.enabled(args)
+    opening = None
+    if use_store:
+        # Opened first, on its thread, with the record's top read from it: SQLite works while Python imports.
+        from tui.session.keeper import StartRead, StoreOpening
+
+        early = None if start is None else StartRead(store.scope_profile(profile, args.demo), args.demo, *start)
+        opening = StoreOpening(start=early)
+    try:
+        return _run_tui(args, start, profile, use_store, opening)
+    finally:
+        if opening is not None:
+            opening.abandon()  # the app ended before it took the store (nothing if it did)
+
+
+def _run_tui(
+    args: argparse.Namespace, start: tuple[str, str] | None, profile: str | None, use_store: bool,
+    opening: StoreOpening | None,
+) -> int:
     if args.demo:
-        from tui.connect import demo_client
+        from tui.connect import demo_client_later
 
         async def connect() -> ZohoClient:
-            client, _sandbox = demo_client()
-            return client
+            return demo_client_later()
 
     else:
         from tui.connect import open_client
@@ -386,12 +408,9 @@ def _run_app(args: argparse.Namespace) -> int:
         async def connect() -> ZohoClient:
             return await open_client(**connection(args), api_version=args.api_version)
 
-    from tui import store
     from tui.app import run_app as run
-
     from tui.session.watch import Watch
 
-    profile = None if args.demo else args.profile
     watch = Watch(args.watch, bell=args.watch_bell) if args.watch else None
     return (
         run(
@@ -399,9 +418,10 @@ def _run_app(args: argparse.Namespace) -> int:
             start=start,
             demo=args.demo,
             profile=profile,
-            use_store=store.enabled(args),
+            use_store=use_store,
             watch=watch,
             watch_bell=args.watch_bell,
+            store_opening=opening,
         )
         or 0
     )

@@ -7,21 +7,22 @@ keyring) runs in a worker thread, bounded by a timeout, never on the event loop.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-import httpx
-
 from tui import credentials
 from tui.credentials import Credentials
 from tui.session.clock import Clock, SystemClock
-from tui.zoho.auth import OnNewToken, TokenGrant, TokenSource
+from tui.zoho.auth import OnNewToken, TokenGrant, TokenSource, Transport
 from tui.zoho.client import OnEvent, ZohoClient
 from tui.zoho.errors import CredentialsError, HINTS
 
 if TYPE_CHECKING:
+    import httpx
+
     from tui.sandbox.app import Faults, Sandbox
 
 log = logging.getLogger(__name__)
@@ -112,7 +113,7 @@ async def open_client(
     api_version: str = "v8",
     on_event: OnEvent | None = None,
     keyring_timeout: float = credentials.DEFAULT_TIMEOUT,
-    transport: httpx.AsyncBaseTransport | None = None,
+    transport: Transport | None = None,
     clock: Clock | None = None,
     client_options: Mapping[str, Any] | None = None,
 ) -> ZohoClient:
@@ -139,14 +140,10 @@ def token_source(
     creds: Credentials,
     *,
     on_new_token: OnNewToken | None = None,
-    transport: httpx.AsyncBaseTransport | None = None,
+    transport: Transport | None = None,
     clock: Callable[[], float] = time.time,
 ) -> TokenSource:
     """The token source of these credentials (a cached access token is reused while it lives)."""
-    if transport is None:  # the API client's SSL context, not one more (tui.zoho.client.ssl_context)
-        from tui.zoho.client import ssl_context
-
-        transport = httpx.AsyncHTTPTransport(verify=ssl_context())
     return TokenSource(
         accounts_url=creds.accounts_url,
         client_id=creds.client_id,
@@ -157,9 +154,18 @@ def token_source(
         access_token=creds.access_token,
         expires_at=creds.access_token_expires_at,
         on_new_token=on_new_token,
-        transport=transport,
+        transport=transport or _accounts_transport,
         clock=clock,
     )
+
+
+def _accounts_transport() -> httpx.AsyncBaseTransport:
+    """Zoho Accounts' transport, with the API client's SSL context, not one more (`tui.zoho.client.ssl_context`)."""
+    import httpx
+
+    from tui.zoho.client import ssl_context
+
+    return httpx.AsyncHTTPTransport(verify=ssl_context())
 
 
 def client_from_credentials(
@@ -168,7 +174,7 @@ def client_from_credentials(
     api_version: str = "v8",
     on_event: OnEvent | None = None,
     keyring_timeout: float = credentials.DEFAULT_TIMEOUT,
-    transport: httpx.AsyncBaseTransport | None = None,
+    transport: Transport | None = None,
     clock: Clock | None = None,
     client_options: Mapping[str, Any] | None = None,
 ) -> ZohoClient:
@@ -190,11 +196,16 @@ def unreachable_client(reason: str, *, clock: Clock | None = None) -> ZohoClient
     costs nothing and is not counted), with `reason` as the cause. Stored records open, read and search
     with it when there are no credentials; the record screens say they are offline."""
 
-    def refuse(request: httpx.Request) -> httpx.Response:
-        raise httpx.ConnectError(reason, request=request)
+    @functools.cache
+    def transport() -> httpx.AsyncBaseTransport:
+        import httpx
+
+        def refuse(request: httpx.Request) -> httpx.Response:
+            raise httpx.ConnectError(reason, request=request)
+
+        return httpx.MockTransport(refuse)
 
     clock = clock or SystemClock()
-    transport = httpx.MockTransport(refuse)
     nothing = Credentials("", "", "", accounts_url=OFFLINE_ORIGIN, api_domain=OFFLINE_ORIGIN, api_domain_pinned=True)
     tokens = token_source(nothing, transport=transport, clock=clock.time)
     return ZohoClient(tokens, transport=transport, sleep=clock.sleep, max_retries=0)
@@ -231,13 +242,44 @@ def demo_client(
     all run on it (a virtual clock in tests)."""
     from tui.sandbox.app import Sandbox
     from tui.sandbox.data import DEFAULT_SEED
-    from tui.sandbox.transport import SandboxTransport
 
     clock = clock or SystemClock()
     sandbox = Sandbox(DEFAULT_SEED if seed is None else seed, faults=faults, clock=clock.time)
-    transport = SandboxTransport(sandbox, sleep=clock.sleep)
+    client = sandbox_client(lambda: sandbox, clock=clock, on_event=on_event, backoff=backoff, max_retries=max_retries)
+    return client, sandbox
+
+
+def demo_client_later() -> ZohoClient:
+    """`crm-emails --demo`'s client: its sandbox is made with the first request, as httpx is loaded then (a
+    record the store holds paints before either)."""
+    clock = SystemClock()
+
+    def sandbox() -> Sandbox:
+        from tui.sandbox.app import Sandbox
+        from tui.sandbox.data import DEFAULT_SEED
+
+        return Sandbox(DEFAULT_SEED, clock=clock.time)
+
+    return sandbox_client(sandbox, clock=clock)
+
+
+def sandbox_client(
+    sandbox: Callable[[], Sandbox],
+    *,
+    clock: Clock,
+    on_event: OnEvent | None = None,
+    backoff: float = 0.5,
+    max_retries: int = 4,
+) -> ZohoClient:
+    """A client on the sandbox `sandbox()` gives, asked for with the first request (httpx loads then)."""
+
+    @functools.cache
+    def transport() -> httpx.AsyncBaseTransport:
+        from tui.sandbox.transport import SandboxTransport
+
+        return SandboxTransport(sandbox(), sleep=clock.sleep)
+
     tokens = token_source(sandbox_credentials(), transport=transport, clock=clock.time)
-    client = ZohoClient(
+    return ZohoClient(
         tokens, transport=transport, on_event=on_event, backoff=backoff, max_retries=max_retries, sleep=clock.sleep
     )
-    return client, sandbox

@@ -376,12 +376,19 @@ def _hold_the_pane(monkeypatch) -> Callable[[RecordScreen], None]:
     return release
 
 
-async def test_below_120_columns_the_pane_mounts_after_the_first_paint(tmp_path):
-    app, _ = demo(LEAD_MAIN, tmp_path)
+async def test_below_120_columns_the_pane_mounts_after_the_first_paint(tmp_path, monkeypatch):
+    # Seen from what runs right after the screen's first paint (what mounts the footer): polling from the test
+    # could miss the moment between the rows showing and the pane mounting.
+    mount_hidden = RecordScreen._mount_hidden
     mounted_at_first_paint: list[bool] = []
+
+    def after_first_paint(self: RecordScreen) -> None:
+        mounted_at_first_paint.append(self.detail_view.is_mounted)
+        mount_hidden(self)
+
+    monkeypatch.setattr(RecordScreen, "_mount_hidden", after_first_paint)
+    app, _ = demo(LEAD_MAIN, tmp_path)
     async with app.run_test(size=NARROW) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, RecordScreen) and app.screen.email_list.count > 0)
-        mounted_at_first_paint.append(app.screen.detail_view.is_mounted)
         screen = await record_screen(pilot)
         assert screen.detail_view.is_mounted and app.bugs == 0
     assert mounted_at_first_paint == [False]

@@ -7,10 +7,12 @@ import asyncio
 
 from tests.app.helpers import TestApp, make_demo_app, settle, type_text, wait_for_screen, wait_until
 from tests.app.record_helpers import hold_page_one, hold_store_top, list_calls, listed_at_mount, read_and_quit, record_screen, row_ids
+from tests.support.store_reads import stored_list_reads
 from tui.sandbox.data import CONTACT_HOSTILE, LEAD_BULK, LEAD_MAIN
 from tui.screens.record import RecordScreen
 from tui.screens.search import SearchScreen
-from tui.session.keeper import FIRST_ROWS, RecordKeeper
+from tui.session.keeper import FIRST_ROWS, RecordKeeper, StartRead, StoreOpening
+from tui.store.store import Store
 from tui.zoho.models import Record
 from tui.widgets.status_line import StatusLine
 
@@ -345,6 +347,34 @@ async def test_a_stored_record_is_read_with_its_name_and_drawn_in_the_screens_fi
         assert at_mount == [250]  # the store's top and the count of the rest, before the screen mounted
         assert row_ids(screen) == listed
         assert len(list_calls(sandbox)) == 1 and list_calls(sandbox)[0].params.get("index") is None  # the sync
+
+
+async def test_a_launch_that_opened_the_store_first_shows_the_top_it_read_then(tmp_path, monkeypatch):
+    """As `crm-emails` starts: the store opened and the record's top read before the app existed (while Python
+    imported it), and drawn in the screen's first frame without another trip to the store."""
+    listed = await read_and_quit(tmp_path, pages=25)  # 250: more than the top read early
+    reads = stored_list_reads(monkeypatch)
+    asked: list[str] = []
+    keeper_load = RecordKeeper.load
+
+    async def asked_of_the_keeper(self, filter_key, **kwargs):
+        asked.append(filter_key)
+        return await keeper_load(self, filter_key, **kwargs)
+
+    monkeypatch.setattr(RecordKeeper, "load", asked_of_the_keeper)
+    scope = Store.scope
+    monkeypatch.setattr(Store, "scope", lambda self, *a, **kw: asked.append("scope") or scope(self, *a, **kw))
+    at_mount = listed_at_mount(monkeypatch)
+    opening = StoreOpening(tmp_path / "store.sqlite3", start=StartRead("demo", True, *LEAD_MAIN))
+    app, sandbox = make_demo_app(start=LEAD_MAIN, state_dir=tmp_path, store_opening=opening)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await record_screen(pilot)
+        assert at_mount == [250] and row_ids(screen) == listed
+        assert reads == [FIRST_ROWS, None]  # the top, early; then the rest below it: nothing read twice
+        assert asked == []  # the app did not ask the store for its scope nor the top: it had them
+        assert app.recent_records[0].name  # the record's name came with it: Zoho was not asked
+        assert [c for c in sandbox.calls if "/Leads/" in c.path and "/Emails" not in c.path] == []
+        assert len(list_calls(sandbox)) == 1  # the sync of page one, after the first paint
 
 
 async def test_a_stored_top_still_being_read_when_the_screen_shows_is_joined(tmp_path, monkeypatch):

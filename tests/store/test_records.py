@@ -76,6 +76,16 @@ def test_recent_records_are_per_scope_and_the_demo_apart(store):
     assert store.recent_records(other) == []
 
 
+def test_the_latest_scope_is_the_org_whose_record_was_opened_last(store, clock):
+    older, newer = store.scope("default", "org:1"), store.scope("default", "org:2")
+    for n in range(3):
+        store.remember_record(older, "Leads", str(n), opened=True)  # opened more often, longer ago
+    clock.now += 10
+    store.remember_record(newer, "Leads", "9", opened=True)
+    store.remember_record(store.scope("default", "sandbox", demo=True), "Leads", "9", opened=True)  # the demo: never
+    assert store.latest_scope("default") == newer and store.latest_scope("nobody") is None
+
+
 def test_the_recent_limit_is_twenty_by_default(store, scope):
     for n in range(25):
         store.remember_record(scope, "Leads", str(n), f"Lead {n}", opened=True)

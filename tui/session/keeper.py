@@ -18,11 +18,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import msgspec
 
 from tui.session.rows import EmailRows
+from tui.store import DEMO_ORG_KEY
 from tui.zoho.models import Email, EmailDetail, Record
 
 if TYPE_CHECKING:
     from tui.store.marks import Mark
-    from tui.store.store import FeedState, MergeResult, Scope, SearchResult, Store
+    from tui.store.store import FeedState, MergeResult, Scope, SearchResult, Store, StoredRows
 
 T = TypeVar("T")
 
@@ -30,7 +31,7 @@ T = TypeVar("T")
 class StoreThread:
     """The store, used from one thread. `run(fn)` awaits `fn(store)` there; after a failure, memory only."""
 
-    def __init__(self, store: Store, executor: ThreadPoolExecutor) -> None:
+    def __init__(self, store: Store, executor: ThreadPoolExecutor, early: EarlyRead | None = None) -> None:
         self.store = store
         self._executor = executor
         self.failed: str | None = None  # the sentence saying why the store is off
@@ -38,23 +39,58 @@ class StoreThread:
         self.on_disk = store.on_disk
         # Lists written in this launch (scope id, module, record id, filter key): all a store in memory holds.
         self.lists_written: set[tuple[int, str, str, str]] = set()
+        self._early = early  # what the launch read first, before it knew its org (`early_scope`, `early_rows`)
+        self._busy: set[Future[Any]] = set()  # jobs queued or running on the store's thread
 
     @classmethod
     async def open(cls, path: str | Path | None = None, *, on_disk: bool = True) -> StoreThread:
         """Open the store (its file, migrations, a check when one is due) on its own thread; `on_disk=False`
         keeps it in memory (--no-store: nothing is written, search still works). Raises StoreError."""
-        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
-        try:
-            opening = executor.submit(_open_store, path, on_disk)
-            store = await asyncio.wrap_future(opening)
-        except BaseException:
-            executor.shutdown(wait=False)
-            raise
-        return cls(store, executor)
+        return await StoreOpening(path, on_disk=on_disk).thread()
 
     @property
     def location(self) -> Path:
         return self.store.location
+
+    def early_scope(self, profile: str, org_key: str, *, label: str = "", demo: bool = False) -> EarlyRead | None:
+        """The launch's early read (`StartRead`) if it was of this scope, as `Store.scope` would give it (the
+        label too), and still true (`_unwritten`); else None, and it is dropped."""
+        early = self._early
+        if early is None:
+            return None
+        scope = early.scope
+        if (scope.profile, scope.org_key, scope.demo) != (profile, org_key, demo) or (label and label != scope.label):
+            self._early = None
+            return None
+        return self._unwritten(early)
+
+    def early_rows(self, scope: Scope, module: str, record_id: str, filter_key: str) -> StoredRows | None:
+        """The top of this stored list if the launch read it early and it is still true; once."""
+        early = self._early
+        if early is None or early.rows is None or (early.scope.id, early.module, early.record_id,
+                                                     early.filter_key) != (scope.id, module, record_id, filter_key):
+            return None
+        self._early = None
+        unwritten = self._unwritten(early)
+        return unwritten.rows if unwritten is not None else None
+
+    def _unwritten(self, early: EarlyRead) -> EarlyRead | None:
+        """`early` if nothing is on the store's thread and this launch has written nothing since it was read;
+        else None (and it is dropped: a read then gives what is true now).
+
+        Another process's writes are not looked for: what was read early is what a read at that moment
+        would have given, and any read is a moment's view."""
+        if not self._busy and self.store.writes == early.writes:
+            return early
+        self._early = None
+        return None
+
+    def _submit(self, work: Callable[[Store], T]) -> Future[T]:
+        """`work(store)` queued on the store's thread; `_busy` holds it until it is done."""
+        future = self._executor.submit(work, self.store)
+        self._busy.add(future)
+        future.add_done_callback(self._busy.discard)
+        return future
 
     async def run(self, work: Callable[[Store], T]) -> T | None:
         """`work(store)` on the store's thread; None once the store has failed (the failure is told once)."""
@@ -64,7 +100,7 @@ class StoreThread:
             return None
         try:
             # Shielded: a cancelled caller (Escape on a walk) must not unqueue a write of what it already shows.
-            return await asyncio.shield(asyncio.wrap_future(self._executor.submit(work, self.store)))
+            return await asyncio.shield(asyncio.wrap_future(self._submit(work)))
         except StoreError as error:
             self._fail(error.message)
             return None
@@ -82,7 +118,7 @@ class StoreThread:
             except RuntimeError:
                 pass  # the app has closed its loop: nobody left to tell
 
-        self._executor.submit(work, self.store).add_done_callback(done)
+        self._submit(work).add_done_callback(done)
 
     def _written(self, future: Future[object]) -> None:
         from tui.store.store import StoreError
@@ -117,6 +153,79 @@ def _open_store(path: str | Path | None, on_disk: bool) -> Store:
 FIRST_ROWS = 200
 
 
+class StartRead(msgspec.Struct, frozen=True):
+    """What a launch opened on a record reads of the store first, asked before it knows its org: the demo's
+    scope, or (`demo=False`) the profile's org whose record was opened last, checked once connected; that
+    scope's recent records, and the top of the record's list."""
+
+    profile: str
+    demo: bool
+    module: str
+    record_id: str
+    filter_key: str = ""
+
+
+class EarlyRead(msgspec.Struct, frozen=True):
+    """What `StartRead` found, and the store's count of writes when it was read."""
+
+    scope: Scope
+    recent: list[Record]
+    module: str
+    record_id: str
+    filter_key: str
+    rows: StoredRows | None  # its top FIRST_ROWS rows
+    writes: int  # the store's count of writes when it was read
+
+
+def _read_early(store: Store, start: StartRead) -> EarlyRead | None:
+    if start.demo:
+        scope = store.find_scope(start.profile, DEMO_ORG_KEY, demo=True)
+    else:
+        scope = store.latest_scope(start.profile)
+    if scope is None:
+        return None  # nothing stored for it: the start asks the store as it goes
+    recent = store.recent_records(scope)
+    rows = store.load_feed_rows(scope, start.module, start.record_id, start.filter_key, first=FIRST_ROWS)
+    return EarlyRead(scope, recent, start.module, start.record_id, start.filter_key, rows, store.writes)
+
+
+class StoreOpening:
+    """The store being opened on its own thread; `thread()` awaits it. `crm-emails` starts one before it
+    imports Textual: SQLite reads the file (and `start`, what the launch will read first) while Python imports."""
+
+    def __init__(self, path: str | Path | None = None, *, on_disk: bool = True, start: StartRead | None = None) -> None:
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
+        self._opened = self._executor.submit(_open_store, path, on_disk)
+        self._early: Future[EarlyRead | None] | None = None
+        if start is not None:
+            def read() -> EarlyRead | None:
+                try:
+                    return _read_early(self._opened.result(), start)
+                except Exception:  # noqa: BLE001 - an early read is only a head start: the start reads as it goes
+                    return None
+
+            self._early = self._executor.submit(read)
+        self.taken = False
+
+    async def thread(self) -> StoreThread:
+        """The store on its thread (with what was read early). Raises StoreError."""
+        self.taken = True
+        try:
+            store = await asyncio.wrap_future(self._opened)
+        except BaseException:
+            self._executor.shutdown(wait=False)
+            raise
+        early = await asyncio.wrap_future(self._early) if self._early is not None else None
+        return StoreThread(store, self._executor, early)
+
+    def abandon(self) -> None:
+        """Never taken (the launch ended before it needed the store): closed once open, without waiting."""
+        if not self.taken:
+            self.taken = True
+            self._executor.submit(lambda: self._opened.result().close() if self._opened.exception() is None else None)
+            self._executor.shutdown(wait=False)
+
+
 class StoredList(msgspec.Struct, frozen=True):
     """A feed as the store had it: its top rows, unparsed, its paging state, and what is left to read."""
 
@@ -124,6 +233,10 @@ class StoredList(msgspec.Struct, frozen=True):
     state: FeedState
     rest: int  # rows below these in the store: `load_rest` reads them
     last: int | None  # where they start (after this position)
+
+
+def _stored_list(found: StoredRows) -> StoredList:
+    return StoredList(EmailRows.from_raw(found.rows), found.state, found.total - len(found.rows), found.last)
 
 
 class RecordKeeper:
@@ -149,9 +262,13 @@ class RecordKeeper:
         found = await self.thread.run(
             lambda store: store.load_feed_rows(self.scope, self.module, self.record_id, filter_key, first=first)
         )
-        if found is None:
-            return None
-        return StoredList(EmailRows.from_raw(found.rows), found.state, found.total - len(found.rows), found.last)
+        return None if found is None else _stored_list(found)
+
+    def early(self, filter_key: str) -> StoredList | None:
+        """The top of this stored list (as `load` gives it) if the launch read it early and it is still true;
+        once, and at once: no trip to the store's thread."""
+        found = self.thread.early_rows(self.scope, self.module, self.record_id, filter_key)
+        return None if found is None else _stored_list(found)
 
     async def load_rest(self, filter_key: str, after: int | None) -> tuple[list[str], dict[str, str]] | None:
         """The stored list's rows below position `after`: their message ids in order and their JSON text,

@@ -31,7 +31,8 @@ from tui.zoho.errors import ZohoAPIError, ZohoError
 from tui.zoho.models import Email, EmailDetail, EmailPage, Record
 
 if TYPE_CHECKING:
-    from tui.session.keeper import RecordKeeper  # imported only when there is a store (none before --no-store's opens)
+    # Imported only when there is a store (none before --no-store's opens).
+    from tui.session.keeper import RecordKeeper, StoredList
 
 # Long enough that holding j does not fetch every email passed, short enough to feel immediate.
 DETAIL_PAUSE_S = 0.15
@@ -132,15 +133,25 @@ class RecordSession:
 
     def restore_early(self, feed: EmailFeed) -> None:
         """Read `feed`'s top from the store now, before a screen shows it (at start, with the record's name):
-        the record screen draws it in its first frame. The screen's `restore` joins it."""
-        if self.keeper is not None and not feed.restored and feed.filter not in self._early_restore:
+        the record screen draws it in its first frame. The screen's `restore` joins it. Read by the launch
+        before it knew its org (`StartRead`), it is in the feed at once."""
+        if self.keeper is None or feed.restored or feed.filter in self._early_restore:
+            return
+        stored = self.keeper.early(feed.filter.key) if not (feed.emails or feed.pages) else None
+        if stored is not None:
+            feed.restored = True
+            self._restored(feed, stored)
+            done = asyncio.get_running_loop().create_future()
+            done.set_result(True)
+            self._early_restore[feed.filter] = done
+        else:
             self._early_restore[feed.filter] = asyncio.ensure_future(self._restore(feed))
 
     async def early_restore_read(self, feed: EmailFeed, patience: float) -> None:
         """Wait at most `patience` seconds for the store's top of `feed` read early: a local read takes
         milliseconds, and the screen shown after it draws its rows in its first frame, not an empty list first."""
         early = self._early_restore.get(feed.filter)
-        if early is not None:
+        if early is not None and not early.done():  # (a done one is not waited on: that would yield a frame)
             await asyncio.wait({early}, timeout=patience)
 
     def restoring_early(self, feed: EmailFeed) -> bool:
@@ -168,6 +179,11 @@ class RecordSession:
         stored = await self.keeper.load(feed.filter.key)
         if stored is None or feed.emails or feed.pages:
             return False
+        self._restored(feed, stored)
+        return True
+
+    @staticmethod
+    def _restored(feed: EmailFeed, stored: StoredList) -> None:
         state = stored.state
         feed.restore(
             stored.emails,
@@ -179,7 +195,6 @@ class RecordSession:
             rest=stored.rest,
             after=stored.last,
         )
-        return True
 
     async def restore_rest(self, feed: EmailFeed) -> int:
         """The rows of a restored list below its top (read first, for the first paint): appended, unparsed;

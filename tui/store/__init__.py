@@ -36,10 +36,17 @@ if TYPE_CHECKING:
     )
 
 ENV_NO_STORE = "CRM_EMAILS_NO_STORE"
+# The demo's part of the store: its org key and label (its profile is "demo": `scope_profile`).
+DEMO_ORG_KEY, DEMO_ORG_LABEL = "sandbox", "Demo data"
 _FROM_STORE = ("FeedState", "Mark", "MergeResult", "Scope", "ScopeStats", "SearchHit", "SearchResult", "Store",
                "StoreError", "StoredFeed", "StoreStats", "feed_filter_key")
 _FROM_QUERY = ("Query", "QueryError", "parse")
-__all__ = [*_FROM_STORE, *_FROM_QUERY, "ENV_NO_STORE", "enabled"]
+__all__ = [*_FROM_STORE, *_FROM_QUERY, "DEMO_ORG_KEY", "DEMO_ORG_LABEL", "ENV_NO_STORE", "enabled", "scope_profile"]
+
+
+def scope_profile(profile: str | None, demo: bool) -> str:
+    """The profile a launch's scope is under: "demo" for the demo, else the profile ("default" when none)."""
+    return "demo" if demo and profile is None else (profile or "default")
 
 
 def enabled(args_or_env: Any = None) -> bool:

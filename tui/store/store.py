@@ -188,6 +188,7 @@ class Store:
         self.notice = notice  # a sentence when the old file was moved aside on open
         self.search_note = None if full_text else NO_FULL_TEXT
         self.clock = clock
+        self.writes = 0  # write transactions begun through this store (on its thread)
 
     # --- opening --------------------------------------------------------------------------
 
@@ -282,6 +283,7 @@ class Store:
 
     def _write(self) -> AbstractContextManager[sqlite3.Connection]:
         """One short write transaction (taking the write lock at once); any failure of the file is a StoreError."""
+        self.writes += 1
         return self._transaction("BEGIN IMMEDIATE", "written")
 
     def _read(self) -> AbstractContextManager[sqlite3.Connection]:
@@ -320,13 +322,9 @@ class Store:
 
     def scope(self, profile: str, org_key: str, *, label: str = "", demo: bool = False) -> Scope:
         """The scope of a profile and org (or the demo), created on first use; a new label is kept."""
-        with self._read() as db:
-            row = db.execute(
-                "SELECT id, label FROM scopes WHERE profile = ? AND org_key = ? AND demo = ?",
-                (profile, org_key, int(demo)),
-            ).fetchone()
-        if row is not None and (not label or label == row[1]):
-            return Scope(row[0], profile, org_key, row[1], demo)
+        known = self.find_scope(profile, org_key, demo=demo)
+        if known is not None and (not label or label == known.label):
+            return known
         with self._write() as db:
             db.execute(
                 "INSERT INTO scopes (profile, org_key, demo, label) VALUES (?, ?, ?, ?) "
@@ -339,6 +337,15 @@ class Store:
                 (profile, org_key, int(demo)),
             ).fetchone()
         return Scope(scope_id, profile, org_key, stored_label, demo)
+
+    def find_scope(self, profile: str, org_key: str, *, demo: bool = False) -> Scope | None:
+        """The scope of a profile and org (or the demo) if the store has it (nothing is written)."""
+        with self._read() as db:
+            row = db.execute(
+                "SELECT id, label FROM scopes WHERE profile = ? AND org_key = ? AND demo = ?",
+                (profile, org_key, int(demo)),
+            ).fetchone()
+        return None if row is None else Scope(row[0], profile, org_key, row[1], demo)
 
     def scopes(self, profile: str | None = None, *, demo: bool | None = None) -> list[Scope]:
         """Stored scopes: all, or a profile's; `demo` True/False keeps only the demo's/real orgs'."""
@@ -357,8 +364,10 @@ class Store:
         """The real org of `profile` whose record was opened last (for reading offline without credentials)."""
         with self._read() as db:
             row = db.execute(
+                # When, not the order: the order of opening counts within one scope.
                 "SELECT s.id, s.profile, s.org_key, s.label, s.demo FROM scopes AS s JOIN records AS r ON r.scope_id = s.id "
-                "WHERE s.profile = ? AND s.demo = 0 AND r.opened_order IS NOT NULL ORDER BY r.opened_order DESC LIMIT 1",
+                "WHERE s.profile = ? AND s.demo = 0 AND r.opened_order IS NOT NULL "
+                "ORDER BY r.opened_at DESC, s.id DESC LIMIT 1",
                 (profile,),
             ).fetchone()
         return Scope(row[0], row[1], row[2], row[3], bool(row[4])) if row else None

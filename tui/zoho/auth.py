@@ -14,14 +14,25 @@ import logging
 import re
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from tui.structs import Partial
 from tui.zoho.body import ACCEPT_ENCODING, NotAnObject, json_object_or_none, load_object, read_body
 from tui.zoho.errors import HINTS, AuthError, NetworkError
 from tui.zoho.urls import check_url
+
+if TYPE_CHECKING:
+    import httpx
+
+# httpx (with ssl, urllib.request, email…: a tenth of a start) is imported with the first request, not before:
+# a record reopened from the store paints before anything is sent. A transport may be given made, or as a
+# function making it then (the demo's sandbox).
+Transport: TypeAlias = "httpx.AsyncBaseTransport | Callable[[], httpx.AsyncBaseTransport]"
+
+
+def made(transport: Transport | None) -> httpx.AsyncBaseTransport | None:
+    """The transport itself: made now if it was given as a function making it."""
+    return transport() if callable(transport) else transport
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +41,8 @@ _TOKEN_IN_QUERY = re.compile(r"([?&]token=)[^&\s\"]*")
 
 def _redact_token_query(record: logging.LogRecord) -> bool:
     """httpx logs each request URL at INFO, and Zoho's revoke call carries the refresh token in its query."""
+    import httpx  # loaded already: the record is httpx's
+
     if isinstance(record.args, tuple):
         record.args = tuple(
             _TOKEN_IN_QUERY.sub(r"\1[redacted]", str(arg)) if isinstance(arg, httpx.URL) else arg for arg in record.args
@@ -91,6 +104,8 @@ def _token_url(accounts_url: str) -> str:
 
 async def _post_token(http: httpx.AsyncClient, url: str, what: str, **kwargs: Any) -> dict[str, Any]:
     """POST to Zoho Accounts; the JSON body, or AuthError / NetworkError. Bounded in size and time."""
+    import httpx
+
     request = http.build_request("POST", url, headers={"Accept-Encoding": ACCEPT_ENCODING}, **kwargs)
     try:
         async with asyncio.timeout(TOKEN_DEADLINE_S):
@@ -246,7 +261,7 @@ class TokenSource:
         expires_at: float | None = None,
         on_new_token: OnNewToken | None = None,
         http: httpx.AsyncClient | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
+        transport: Transport | None = None,
         clock: Callable[[], float] = time.time,
         margin: float = REFRESH_MARGIN_S,
     ) -> None:
@@ -263,12 +278,23 @@ class TokenSource:
         self._expires_at = expires_at if access_token else None
         self._lifetime: float | None = None  # of the current token, once a token call has said it
         self.on_new_token = on_new_token
-        self._owns_http = http is None
-        self._http = http or httpx.AsyncClient(transport=transport, timeout=TOKEN_TIMEOUT_S, verify=True)
+        self._given_http = http
+        self._transport = transport
+        self._made_http: httpx.AsyncClient | None = None  # made with the first token call (`_http`)
         self._clock = clock
         self._margin = margin
         self._refreshing: asyncio.Future[str] | None = None
         self.refreshes = 0  # token calls made: each one counts against Zoho's 10 per 10 minutes
+
+    @property
+    def _http(self) -> httpx.AsyncClient:
+        if self._given_http is not None:
+            return self._given_http
+        if self._made_http is None:
+            import httpx
+
+            self._made_http = httpx.AsyncClient(transport=made(self._transport), timeout=TOKEN_TIMEOUT_S, verify=True)
+        return self._made_http
 
     def __repr__(self) -> str:
         return f"TokenSource(accounts_url={self.accounts_url!r}, client_id={self.client_id!r}, api_domain={self.api_domain!r})"
@@ -353,5 +379,5 @@ class TokenSource:
             self._lifetime = None
 
     async def aclose(self) -> None:
-        if self._owns_http:
-            await self._http.aclose()
+        if self._made_http is not None:  # (one given is its owner's to close)
+            await self._made_http.aclose()

@@ -11,11 +11,12 @@ from __future__ import annotations
 import json
 import zlib
 from collections.abc import AsyncIterator
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from tui.zoho.errors import ZohoAPIError
+
+if TYPE_CHECKING:
+    import httpx
 
 # The one cap on a JSON answer once decompressed (error bodies and token answers too): a page of
 # ten emails or one email with its body is well under it. README's fault table says the same.

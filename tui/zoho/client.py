@@ -25,15 +25,14 @@ import re
 import ssl
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote_to_bytes
 
 import msgspec
 import msgspec.structs
-import httpx
 
 from tui.zoho import catalog
-from tui.zoho.auth import TokenSource, describe_transport_error, json_object
+from tui.zoho.auth import TokenSource, Transport, describe_transport_error, json_object, made
 from tui.zoho.body import ACCEPT_ENCODING, MAX_BODY_TEXT, NotAnObject, json_object_or_none, load_object, raw_chunks, read_body
 from tui.zoho.errors import (
     AuthError,
@@ -46,6 +45,9 @@ from tui.zoho.errors import (
 from tui.zoho.models import Email, EmailDetail, EmailPage, Module, Org, PageInfo, Record, User
 from tui.zoho.paging import PageWalk
 from tui.zoho.urls import check_url
+
+if TYPE_CHECKING:
+    import httpx
 
 USER_AGENT = "crm-emails/0.1"
 MAX_BACKOFF_S = 30.0
@@ -96,8 +98,13 @@ class _Answer(msgspec.Struct, frozen=True):
     content: bytes
 OnEvent = Callable[[ConnectionEvent], Awaitable[None] | None]
 
-# Transport failures before the request reached Zoho: they cost no API credit.
-_UNREACHED = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
+
+
+def _unreached(exc: httpx.TransportError) -> bool:
+    """A transport failure before the request reached Zoho: it cost no API credit."""
+    import httpx
+
+    return isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol))
 
 
 class Download:
@@ -116,6 +123,8 @@ class Download:
         self.content_encoding: str | None = response.headers.get("content-encoding")
 
     async def aiter_bytes(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
+        import httpx
+
         received = 0
         try:
             async for chunk in raw_chunks(self._response, chunk_size):
@@ -311,6 +320,8 @@ def _text(value: Any) -> str | None:
 def ssl_context() -> ssl.SSLContext:
     """The SSL context every client of this process verifies certificates with (httpx's default, the
     environment's SSL_CERT_FILE/SSL_CERT_DIR honoured), made once: each costs 20 ms of a start."""
+    import httpx
+
     return httpx.create_ssl_context(trust_env=True)
 
 
@@ -354,7 +365,7 @@ class ZohoClient:
         *,
         api_domain: str | None = None,
         api_version: str = catalog.DEFAULT_API_VERSION,
-        transport: httpx.AsyncBaseTransport | None = None,
+        transport: Transport | None = None,
         max_in_flight: int = catalog.DEFAULT_MAX_IN_FLIGHT,
         max_retries: int = 4,
         backoff: float = 0.5,
@@ -387,17 +398,28 @@ class ZohoClient:
         self._slots = asyncio.Semaphore(max_in_flight)
         self._calls = 0
         self._unreached = 0
-        limits = httpx.Limits(max_connections=max_in_flight, max_keepalive_connections=max_in_flight)
-        self._http = httpx.AsyncClient(
-            # Certificates verified, with the process's one SSL context (making one reads every CA: 20 ms).
-            transport=transport or httpx.AsyncHTTPTransport(verify=ssl_context(), limits=limits),
-            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
-            verify=True,
-            follow_redirects=False,
-            limits=limits,
-            # Only what body.read_body decompresses within its cap (httpx would add br and zstd when installed).
-            headers={"Accept": "application/json", "Accept-Encoding": ACCEPT_ENCODING, "User-Agent": USER_AGENT},
-        )
+        self._transport = transport
+        self._timeout = timeout
+        self._max_in_flight = max_in_flight
+        self._made_http: httpx.AsyncClient | None = None  # made with the first request (`_http`)
+
+    @property
+    def _http(self) -> httpx.AsyncClient:
+        if self._made_http is None:
+            import httpx
+
+            limits = httpx.Limits(max_connections=self._max_in_flight, max_keepalive_connections=self._max_in_flight)
+            self._made_http = httpx.AsyncClient(
+                # Certificates verified, with the process's one SSL context (making one reads every CA: 20 ms).
+                transport=made(self._transport) or httpx.AsyncHTTPTransport(verify=ssl_context(), limits=limits),
+                timeout=httpx.Timeout(self._timeout, connect=min(self._timeout, 10.0)),
+                verify=True,
+                follow_redirects=False,
+                limits=limits,
+                # Only what body.read_body decompresses within its cap (httpx would add br and zstd when installed).
+                headers={"Accept": "application/json", "Accept-Encoding": ACCEPT_ENCODING, "User-Agent": USER_AGENT},
+            )
+        return self._made_http
 
     def __repr__(self) -> str:
         return f"ZohoClient(api_domain={self.api_domain!r}, api_version={self.api_version!r}, calls={self._calls})"
@@ -423,7 +445,8 @@ class ZohoClient:
         await self.aclose()
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        if self._made_http is not None:
+            await self._made_http.aclose()
         await self.tokens.aclose()
 
     # --- sending, retrying ---------------------------------------------------------
@@ -451,6 +474,8 @@ class ZohoClient:
         """GET a CRM path with retries (`retries` overrides max_retries: 0 is a single try). None for
         HTTP 204. The answer is read whole (within the size cap and the deadline) into an `_Answer`;
         a streamed one (stream=True) is returned open, its in-flight slot still held: release it."""
+        import httpx
+
         query = {k: str(v) for k, v in (params or {}).items() if v is not None}
         retries = self.max_retries if retries is None else retries
         attempt = 0
@@ -485,7 +510,7 @@ class ZohoClient:
                         status = response.status_code
                         content = await self._read(response) if status >= 300 or not stream else None
                 except httpx.TransportError as exc:
-                    if isinstance(exc, _UNREACHED):
+                    if _unreached(exc):
                         self._unreached += 1
                     else:
                         self._calls += 1  # sent: Zoho may have answered (and billed) before the connection broke
@@ -696,7 +721,7 @@ class ZohoClient:
         response = await self._send(path, params, stream=True)
         if response is None:
             raise ZohoAPIError("NO_CONTENT", "Zoho had no content for this attachment (HTTP 204).", status=204)
-        assert isinstance(response, httpx.Response)
+        assert not isinstance(response, _Answer)  # streamed: the open response
         try:
             filename = filename_from_disposition(response.headers.get("content-disposition")) or name
             length = response.headers.get("content-length")
