@@ -681,7 +681,9 @@ class EmailDetailView(Vertical):
             return self._convert_big_body(detail, width)
         return self._convert_body(detail, width)
 
-    @work(thread=True, group="body", exit_on_error=False)
+    # Each worker is described in so many words: Textual's default description is the repr of its arguments, and
+    # a 2 MB body's repr held the UI ~15 ms.
+    @work(thread=True, group="body", exit_on_error=False, description="converting a body")
     def _convert_body(self, detail: EmailDetail, width: int) -> None:
         lines = converted(detail, width)
         links = find_links(lines, width)
@@ -692,7 +694,7 @@ class EmailDetailView(Vertical):
         except RuntimeError:
             pass  # the app closed while the body was converting
 
-    @work(group="body", exit_on_error=False)
+    @work(group="body", exit_on_error=False, description="converting a big body")
     async def _convert_big_body(self, detail: EmailDetail, width: int) -> None:
         """In another process; meanwhile its first part, converted here in a moment, is shown."""
         from tui.render.lines import body_start_rows
@@ -838,7 +840,7 @@ class EmailDetailView(Vertical):
         if to_convert:
             self._convert_conversation(to_convert, width, self._token)
 
-    @work(group="conversation-bodies", exclusive=True, exit_on_error=False)
+    @work(group="conversation-bodies", exclusive=True, exit_on_error=False, description="converting a conversation")
     async def _convert_conversation(self, details: list[EmailDetail], width: int, token: int) -> None:
         """The conversation's bodies not converted yet at this width, each shown as it is ready."""
         for detail in details:
