@@ -394,11 +394,16 @@ def _run_tui(
     args: argparse.Namespace, start: tuple[str, str] | None, profile: str | None, use_store: bool,
     opening: StoreOpening | None,
 ) -> int:
+    # Whether Zoho is asked before anything is on screen: not when the store holds the record (known once the
+    # store had Textual's imports' time to read it), which paints first; httpx and the demo's sandbox load after.
+    sends_first = opening is None
+    if sends_first:
+        _load_httpx()
     if args.demo:
-        from tui.connect import demo_client_later
+        from tui.connect import demo_client, demo_client_later
 
         async def connect() -> ZohoClient:
-            return demo_client_later()
+            return demo_client()[0] if sends_first else demo_client_later()
 
     else:
         from tui.connect import open_client
@@ -410,6 +415,10 @@ def _run_tui(
 
     from tui.app import run_app as run
     from tui.session.watch import Watch
+
+    if opening is not None and not opening.holds_start():
+        sends_first = True
+        _load_httpx()
 
     watch = Watch(args.watch, bell=args.watch_bell) if args.watch else None
     return (
@@ -425,6 +434,12 @@ def _run_tui(
         )
         or 0
     )
+
+
+def _load_httpx() -> None:
+    """httpx (with ssl, urllib.request, email: a tenth of a start), loaded before the app runs when its first
+    request comes before its first paint: in that request's middle, the app would draw the connecting screen."""
+    import httpx  # noqa: F401
 
 
 # --- auth ----------------------------------------------------------------------

@@ -139,3 +139,14 @@ async def test_an_opening_never_taken_closes_the_store(tmp_path):
     opening._executor.shutdown(wait=True)
     assert opening._opened.result()._db is None  # closed: the file is free
     opening.abandon()  # twice is harmless
+
+
+async def test_an_opening_says_whether_the_store_holds_the_record_it_starts_on(tmp_path):
+    """`crm-emails` loads httpx before the app runs unless the record paints from the store first."""
+    path = tmp_path / "store.sqlite3"
+    await _store_with(path, LEAD_MAIN, pages=1)
+    for start, held in ((DEMO_START, True), (StartRead("demo", True, *LEAD_TEN), False), (None, False)):
+        opening = StoreOpening(path, start=start)
+        thread = await opening.thread()  # (the early read is done once the store is taken)
+        assert opening.holds_start() is held
+        await asyncio.to_thread(thread.close)

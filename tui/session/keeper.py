@@ -207,6 +207,15 @@ class StoreOpening:
             self._early = self._executor.submit(read)
         self.taken = False
 
+    def holds_start(self) -> bool:
+        """The record the launch opens was found in the store already (its top is read): it paints from that
+        before anything is sent. False while that is not known yet."""
+        early = self._early
+        if early is None or not early.done() or early.exception() is not None:
+            return False
+        found = early.result()
+        return found is not None and found.rows is not None
+
     async def thread(self) -> StoreThread:
         """The store on its thread (with what was read early). Raises StoreError."""
         self.taken = True
