@@ -309,10 +309,9 @@ class RecordScreen(ConversationMode, CopyAndOpen, OnCrmApp, StyledAtMount, Scree
                 await self.session.restore_rest(feed)  # the email asked for (a search hit) is below the top
             if restored:
                 self.post_message(PageLoaded(feed, feed.emails[: EMAILS_PER_PAGE * 3]))
-                # The top painted first: what follows holds the UI a while (reading the rest holds the GIL; the
-                # sync's first request loads httpx).
-                await self._painted()
             if feed.stored_rest:
+                if restored:
+                    await self._painted()  # the top first: reading the rest holds the GIL for a while
                 await self.session.restore_rest(feed)
                 self.post_message(FeedChanged(feed))
                 restored = True
