@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import pty
 import re
 import signal
 import subprocess
@@ -116,6 +117,28 @@ def test_opening_the_store_leaves_the_search_language_for_the_first_search():
     result = subprocess.run([PYTHON, "-c", probe], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_off_a_terminal_the_app_says_why_and_does_not_start():
+    """Textual's input thread would read an ended stdin forever (a core spent, no key ever arriving)."""
+    result = subprocess.run(
+        [PYTHON, "-m", "tui", "--demo", "--no-store"], stdin=subprocess.DEVNULL, capture_output=True, text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("crm-emails: the app reads its keys from a terminal, and standard input is not")
+    assert "crm-emails export" in result.stderr and result.stderr.count("\n") == 1
+    # A terminal to type in, but the frames would go into a pipe.
+    main, side = pty.openpty()
+    try:
+        result = subprocess.run(
+            [PYTHON, "-m", "tui", "--demo", "--no-store"], stdin=side, capture_output=True, text=True, timeout=60
+        )
+    finally:
+        os.close(main)
+        os.close(side)
+    assert result.returncode == 2
+    assert result.stderr.startswith("crm-emails: the app draws on standard error, and it is not a terminal")
 
 
 def test_usage_errors_exit_2():

@@ -360,6 +360,22 @@ def normalise_module(name: str) -> str:
     return name
 
 
+def terminal_problem() -> str | None:
+    """Why the app cannot run here, if it cannot: it reads keys from standard input and draws on standard error.
+
+    Off a terminal, Textual's input thread reads the end of its input again and again (a core spent for as long
+    as the app runs, and no key can reach it), or its frames go into a file nobody sees.
+    """
+    elsewhere = "`crm-emails export` and `crm-emails search` work without one"
+    stdin = sys.__stdin__  # what Textual reads, as it draws on sys.__stderr__
+    if stdin is None or not stdin.isatty():
+        return f"the app reads its keys from a terminal, and standard input is not one (over SSH: ssh -t); {elsewhere}"
+    stderr = sys.__stderr__
+    if stderr is None or not stderr.isatty():
+        return f"the app draws on standard error, and it is not a terminal (leave 2> off); {elsewhere}"
+    return None
+
+
 def run_app(args: argparse.Namespace) -> int:
     from tui import startup_gc
 
@@ -374,6 +390,9 @@ def _run_app(args: argparse.Namespace) -> int:
     from tui import store
 
     start = parse_target(args.target)
+    problem = terminal_problem()
+    if problem:
+        raise CliUsageError(problem)
     profile = None if args.demo else args.profile
     use_store = store.enabled(args)
     opening = None
