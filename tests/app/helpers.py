@@ -10,6 +10,7 @@ waits below wait for conditions, never for a fixed time.
 from __future__ import annotations
 
 import asyncio
+import weakref
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,7 @@ class TestApp(CrmEmailsApp):
         kwargs.setdefault("keymap_path", (state_dir or Path("/nonexistent")) / "keymap.toml")
         super().__init__(*args, **kwargs)
         self.sandbox = sandbox
+        self._watched_screens: weakref.WeakSet[Screen] = weakref.WeakSet()
 
     @property
     def virtual_clock(self) -> VirtualClock:
@@ -59,11 +61,18 @@ class TestApp(CrmEmailsApp):
 
     def _screen_changed(self, screen: Screen) -> None:
         self.call_after_refresh(self._stop_blinking, screen)
+        # Text boxes mounted later (the record screen's search line comes after its first paint) lay the screen
+        # out as they come: each layout is looked at too.
+        if self.is_running and screen not in self._watched_screens:  # (not while the app closes)
+            self._watched_screens.add(screen)
+            screen.screen_layout_refresh_signal.subscribe(self, self._stop_blinking)
 
     def _stop_blinking(self, screen: Screen) -> None:
-        # Snapshots need a cursor that stays put: every text box on the new screen, the palette's too.
+        # Snapshots need a cursor that stays put: every text box on the screen, the palette's too. (Its blink
+        # runs on real time: a box left blinking is drawn with or without its cursor as the machine is loaded.)
         for box in screen.query(Input):
-            box.cursor_blink = False
+            if box.cursor_blink:
+                box.cursor_blink = False
 
 
 def make_demo_app(
