@@ -413,11 +413,6 @@ def _run_tui(
     args: argparse.Namespace, start: tuple[str, str] | None, profile: str | None, use_store: bool,
     opening: StoreOpening | None,
 ) -> int:
-    # Whether Zoho is asked before anything is on screen: not when the store holds the record (known once the
-    # store had Textual's imports' time to read it), which paints first; httpx and the demo's sandbox load after.
-    sends_first = opening is None
-    if sends_first:
-        _load_httpx()
     if args.demo:
         from tui.connect import demo_client, demo_client_later
 
@@ -435,8 +430,11 @@ def _run_tui(
     from tui.app import run_app as run
     from tui.session.watch import Watch
 
-    if opening is not None and not opening.holds_start():
-        sends_first = True
+    # Whether Zoho is asked before anything is on screen (decided here, once Textual's imports gave the store time
+    # to read the record): not when the store holds the record, which paints first; httpx and the demo's sandbox
+    # load after. `connect` reads it when the app runs.
+    sends_first = opening is None or not opening.holds_start()
+    if sends_first:
         _load_httpx()
 
     watch = Watch(args.watch, bell=args.watch_bell) if args.watch else None
