@@ -10,6 +10,7 @@ import re
 import signal
 import subprocess
 import sys
+import textwrap
 import time
 from collections.abc import Iterator
 from datetime import datetime
@@ -94,6 +95,41 @@ def test_the_record_screen_loads_without_what_only_later_keys_need():
     result = subprocess.run([PYTHON, "-c", probe], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_the_menus_load_behind_the_first_frame():
+    """Figure 10: the menus' modules are not imported before the record's first frame (the test above), and are
+    imported on a thread of their own once it is out: the first `t`, `?` and ctrl+p do not wait for them."""
+    probe = textwrap.dedent("""
+        import asyncio, sys, threading
+        from tests.app.helpers import make_demo_app
+        from tui.app import MENU_MODULES
+        from tui.sandbox.data import LEAD_MAIN
+        from tui.screens.record import RecordScreen
+
+        async def main():
+            app, _ = make_demo_app(LEAD_MAIN)
+            at_first_frame = []
+            shown = app.shown
+            def counting_shown():
+                at_first_frame.append([m for m in MENU_MODULES if m in sys.modules])
+                shown()
+            app.shown = counting_shown
+            async with app.run_test(size=(80, 24)) as pilot:
+                while not at_first_frame:
+                    await pilot.pause()
+                await pilot.pause()
+                assert isinstance(app.screen, RecordScreen)
+                for thread in threading.enumerate():
+                    if thread.name == "menus":
+                        thread.join(30)
+                print(at_first_frame[0], [m for m in MENU_MODULES if m not in sys.modules])
+
+        asyncio.run(main())
+    """)
+    result = subprocess.run([PYTHON, "-c", probe], capture_output=True, text=True, timeout=120, cwd=Path(__file__).parents[1])
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[] []"
 
 
 def test_a_client_loads_httpx_with_its_first_request():

@@ -10,6 +10,8 @@ do the rest (tui/screens), widgets draw (tui/widgets), text goes through tui/ren
 from __future__ import annotations
 
 import asyncio
+import importlib
+import threading
 from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -60,6 +62,24 @@ GC_HELD_AT_MOST_S = 3.0
 # Record sessions kept in memory: reopening one of these paints at once and makes no call.
 SESSIONS_KEPT = 16
 RECENT_KEPT = 20
+
+
+# What the first `t`, `?` and ctrl+p import (off the start path: not before the first frame).
+MENU_MODULES = ("tui.screens.type_filter", "tui.screens.help", "tui.commands")
+
+
+def _load_menus_behind() -> None:
+    """The menus' modules, imported on a thread of their own once the first frame is out, while the person reads
+    it: the first opening of each is then as quick as the later ones (it had waited for its imports)."""
+
+    def load() -> None:
+        for name in MENU_MODULES:
+            try:
+                importlib.import_module(name)
+            except Exception:  # noqa: BLE001 - the menu imports it again when it opens, and says what is wrong
+                return
+
+    threading.Thread(target=load, name="menus", daemon=True).start()
 
 
 def _crm_commands() -> type[Provider]:
@@ -127,6 +147,7 @@ class CrmEmailsApp(App[None]):
         self._store_opening = store_opening if use_store else None
         self._store_due = False  # a store in memory waits for the first screen to show (`shown`)
         self._store_later: asyncio.Future[None] | None = None  # done once that store opened (or could not)
+        self._menus_loading = False  # the menus' modules are imported behind the first frame (`shown`)
         # Why the app reads only the store (no credentials: `read_stored`); None when connected.
         self.stored_only: str | None = None
         self.scope: Scope | None = None
@@ -483,6 +504,9 @@ class CrmEmailsApp(App[None]):
             self.call_after_refresh(startup_gc.release)
         if self._store_due:
             self.call_after_refresh(self._store_now)
+        if not self._menus_loading:
+            self._menus_loading = True
+            self.call_after_refresh(_load_menus_behind)
 
     def _store_now(self) -> None:
         """Open the store kept in memory, unless it is opening or open already."""
