@@ -64,8 +64,10 @@ SESSIONS_KEPT = 16
 RECENT_KEPT = 20
 
 
-# What the first `t`, `?` and ctrl+p import (off the start path: not before the first frame).
-MENU_MODULES = ("tui.screens.type_filter", "tui.screens.help", "tui.commands")
+# What the first `t`, `?` and ctrl+p import (off the start path: not before the first frame). Help lists the
+# picker's keys too; the palette's system commands are Textual's.
+MENU_MODULES = ("tui.screens.type_filter", "tui.screens.help", "tui.screens.picker", "tui.commands",
+                "textual.system_commands")
 
 
 def _load_menus_behind() -> None:

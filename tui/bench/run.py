@@ -38,7 +38,7 @@ class Plan:
     reopen_patience: float
 
 
-FULL = Plan(emails=50_000, rounds=5, reopen_rounds=11, help_rounds=15, presses=20, memory_runs=2, menu_runs=5,
+FULL = Plan(emails=50_000, rounds=5, reopen_rounds=15, help_rounds=15, presses=20, memory_runs=2, menu_runs=5,
             menu_later=3, reopen_patience=10.0)
 QUICK = Plan(emails=3_000, rounds=2, reopen_rounds=2, help_rounds=5, presses=5, memory_runs=1, menu_runs=0,
              menu_later=2, reopen_patience=4.0)
