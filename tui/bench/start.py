@@ -118,13 +118,13 @@ def reopen_runs(env: Mapping[str, str], folder: Path, store: Path, needle: bytes
             failed.append(str(error))
             return float("nan")
 
-    # Unmeasured, as every launch here: its first run compiles what only it imports (the store's modules,
-    # sqlite3) into the bench's empty bytecode folder, and a start-up figure must not time the compiler.
-    from_store()
     def from_sandbox() -> float:
         os.sync()  # what the launch before wrote (a stored launch writes to its copy as it ends) is on disk too
         return procs.first_paint(ten, _needle(ten_subject), no_store)
 
+    # Unmeasured, as every launch here: the stored one's first run compiles what only it imports (the store's
+    # modules, sqlite3) into the bench's empty bytecode folder, and a start-up figure must not time the compiler.
+    from_store()
     from_sandbox()
     samples = interleaved({"stored": from_store, "ten": from_sandbox}, rounds)
     if failed:
